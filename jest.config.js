@@ -1,0 +1,12 @@
+/** Jest: @swc/jest keeps legacy decorators and design:paramtypes (esbuild would drop them); tsc --noEmit type-checks separately. */
+const fs = require('node:fs');
+const swcrc = JSON.parse(fs.readFileSync(`${__dirname}/.swcrc`, 'utf8'));
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/spec'],
+  testMatch: ['**/*.spec.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
+  moduleNameMapper: { '^rivet$': '<rootDir>/lib/index.ts', '^rivet/testing$': '<rootDir>/lib/testing/index.ts' },
+  testTimeout: 20000,
+};

@@ -1,0 +1,143 @@
+import type { Server } from 'node:http';
+import type { DependencyContainer } from 'tsyringe';
+import { createAppContainer, prepareGraph, resolveAtBoot } from './di/container';
+import { RivetError, throwCollected } from './errors/rivet-error';
+import { close, createHttpServer, listen, type BoundAddress, type ListenOptions } from './http/server';
+import { inject, type InjectRequest, type InjectResponse } from './http/inject';
+import type { GuardRef } from './metadata/types';
+import { buildRouteHandler } from './pipeline/build';
+import { RequestContext } from './pipeline/context';
+import { compileParam } from './pipeline/extract';
+import { compileGuardChain, type CanActivate } from './pipeline/guards';
+import { compileWriter } from './pipeline/write';
+import { compileTable, describeRoutes, type RouteDescriptor } from './router/compile';
+import { createDispatcher, type Dispatch } from './router/dispatch';
+import type { RouteHandler } from './router/methods';
+import { normalizeOptions, type AppOptions } from './options';
+
+/** One row of `app.routes()`. */
+export interface RouteSummary {
+  method: string;
+  path: string;
+  controller: string;
+  handler: string;
+  guards: string[];
+}
+
+/** A compiled Rivet application. */
+export interface App {
+  /** The node:http server (created, not listening until `listen`). */
+  readonly server: Server;
+  /** The app's DI container, a child of the one given in options. */
+  readonly container: DependencyContainer;
+  /** The request listener, for mounting into a server of your own. */
+  readonly handle: Dispatch;
+  /** Listens; resolves with the bound address (`port: 0` picks a free port). */
+  listen(options?: ListenOptions): Promise<BoundAddress>;
+  /** Stops accepting connections and resolves once in-flight requests are done. */
+  close(): Promise<void>;
+  /** Runs a request in-process, without a socket. */
+  inject(request: InjectRequest | string): Promise<InjectResponse>;
+  /** The compiled route table. */
+  routes(): RouteSummary[];
+}
+
+/**
+ * Compiles an application: reads all controller metadata, checks DI, builds one handler per route and the
+ * dispatch table. Every developer mistake is thrown here as a RivetError, never at the first request.
+ * @example const app = createApp({ controllers: [UsersController] }); await app.listen({ port: 3000 });
+ */
+export function createApp(options: AppOptions): App {
+  const opts = normalizeOptions(options);
+  const container = createAppContainer(opts.container, opts.providers);
+  const descriptors = describeRoutes(opts.controllers);
+
+  // DI graph first, for every controller and guard class, so that all unresolvable dependencies show at once.
+  const errors: RivetError[] = [];
+  const seen = new Set<Function>();
+  const guardClasses = new Set<Function>();
+  for (const g of [...opts.guards, ...descriptors.flatMap((d) => d.guards)]) if (typeof g === 'function') guardClasses.add(g);
+  for (const ctor of opts.controllers) {
+    const requestScoped = descriptors.find((d) => d.controller === ctor)?.controllerMeta.options.scope === 'request';
+    if (!requestScoped && !container.isRegistered(ctor as never, true)) container.registerSingleton(ctor as new () => unknown);
+    prepareGraph(container, ctor, requestScoped, errors, requestScoped ? new Set() : seen);
+  }
+  for (const g of guardClasses) {
+    if (!container.isRegistered(g as never, true)) container.registerSingleton(g as new () => unknown);
+    prepareGraph(container, g, false, errors, seen);
+  }
+  throwCollected(errors);
+
+  const guardInstances = new Map<GuardRef, CanActivate>();
+  const guardOf = (g: GuardRef, where: string): CanActivate => {
+    let instance = guardInstances.get(g);
+    if (instance === undefined) {
+      instance = (typeof g === 'function' ? resolveAtBoot(container, g as new () => unknown, 'Guard') : g) as CanActivate;
+      if (typeof instance?.canActivate !== 'function') {
+        throw new RivetError('RIVET_GUARD_INVALID', `${where}: guard ${typeof g === 'function' ? g.name : String(g.constructor?.name ?? 'object')} has no canActivate(ctx) method.\n  Fix: implement CanActivate: canActivate(ctx) { return true | false | Promise<boolean>; }`);
+      }
+      guardInstances.set(g, instance);
+    }
+    return instance;
+  };
+
+  const instances = new Map<Function, object>();
+  const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
+  const tree = compileTable(routes, { ignoreTrailingSlash: opts.ignoreTrailingSlash });
+  const dispatch = createDispatcher(tree, opts.debug);
+  const server = createHttpServer(dispatch);
+
+  function buildHandler(d: RouteDescriptor): RouteHandler {
+    const requestScoped = d.controllerMeta.options.scope === 'request';
+    let instance: object | ((ctx: RequestContext) => object);
+    if (requestScoped) {
+      const ctor = d.controller as new () => object;
+      instance = (ctx: RequestContext) => {
+        const child = container.createChildContainer();
+        child.register(RequestContext, { useValue: ctx });
+        return child.resolve(ctor);
+      };
+    } else {
+      let existing = instances.get(d.controller);
+      if (existing === undefined) instances.set(d.controller, (existing = resolveAtBoot(container, d.controller as new () => object, 'Controller')));
+      instance = existing;
+    }
+    const compiled = d.params.map(({ meta, designType }) => compileParam(meta, designType, d.where));
+    const extractors: ((ctx: RequestContext) => unknown)[] = [];
+    compiled.forEach((c, i) => { extractors[d.params[i].meta.index] = c.extract; });
+    const readsBody = compiled.some((c) => c.readsBody);
+    const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
+    const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
+    return buildRouteHandler({
+      info: { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata },
+      paramNames: d.paramNames,
+      instance,
+      requestScoped,
+      method: d.handler,
+      extractors,
+      asyncArgs: compiled.some((c) => c.async),
+      guards: compileGuardChain(guards),
+      body: readsBody ? { limit: opts.bodyLimit, text: compiled.some((c) => c.textBody) } : null,
+      write: compileWriter(status, d.httpCode !== undefined, d.headers),
+      debug: opts.debug,
+    });
+  }
+
+  const summaries: RouteSummary[] = descriptors.map((d) => ({
+    method: d.method,
+    path: d.path,
+    controller: d.controller.name,
+    handler: d.handlerName,
+    guards: [...opts.guards, ...d.guards].map((g) => (typeof g === 'function' ? g.name : (g.constructor?.name ?? 'guard'))),
+  }));
+
+  return {
+    server,
+    container,
+    handle: dispatch,
+    listen: (listenOptions) => listen(server, listenOptions),
+    close: () => close(server),
+    inject: (request) => inject(dispatch, request),
+    routes: () => summaries.map((r) => ({ ...r, guards: [...r.guards] })),
+  };
+}

@@ -1,0 +1,68 @@
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { HttpError } from './http-error';
+import { ValidationFailedError, type ValidationIssue } from './validation-error';
+
+/** An RFC 9457 problem details body, as Rivet sends it. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance: string;
+  /** Validation failures only. */
+  errors?: ValidationIssue[];
+  /** Debug mode only. */
+  stack?: string;
+}
+
+/**
+ * The problem body for anything thrown. Only the RFC 9457 fields (plus `errors`) are copied: an error's
+ * own properties never reach the wire. Unknown errors become a bare 500 unless `debug` is on.
+ */
+export function toProblem(err: unknown, instance: string, debug: boolean): Problem {
+  if (err instanceof HttpError) {
+    const body: Problem = { type: err.type, title: STATUS_CODES[err.status] ?? 'Error', status: err.status, instance };
+    if (err.expose || debug) body.detail = err.message;
+    if (err instanceof ValidationFailedError) body.errors = err.errors;
+    if (debug && !err.expose && err.stack !== undefined) body.stack = err.stack;
+    return body;
+  }
+  const body: Problem = { type: 'about:blank', title: 'Internal Server Error', status: 500, instance };
+  if (debug) {
+    if (err instanceof Error) {
+      body.detail = err.message;
+      if (err.stack !== undefined) body.stack = err.stack;
+    } else {
+      body.detail = `Non-error thrown: ${safeString(err)}`;
+    }
+  }
+  return body;
+}
+
+/** Sends `problem` as `application/problem+json`, with the error's headers (e.g. `Allow`, `WWW-Authenticate`). */
+export function writeProblem(res: ServerResponse, problem: Problem, headers?: Record<string, string>): void {
+  if (res.headersSent) {
+    // The status line is gone: the only honest signal left is an aborted connection.
+    res.destroy();
+    return;
+  }
+  const payload = JSON.stringify(problem);
+  if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name]);
+  res.statusCode = problem.status;
+  res.setHeader('content-type', 'application/problem+json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(payload));
+  res.end(payload);
+}
+
+/** Renders anything thrown as a problem for `req` and sends it, with the error's own headers if it is an {@link HttpError}. */
+export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, debug: boolean): void {
+  writeProblem(res, toProblem(err, req.url ?? '/', debug), err instanceof HttpError ? err.headers : undefined);
+}
+
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return typeof value;
+  }
+}

@@ -1,0 +1,132 @@
+import { RivetError } from '../errors/rivet-error';
+import { ValidationFailedError } from '../errors/validation-error';
+import type { ParamMeta } from '../metadata/types';
+import { compileCoercer } from './coerce';
+import type { RequestContext } from './context';
+import { compileDtoPipe, isDto } from './validate';
+
+/** Reads one handler argument from the request; returns a promise only for a DTO with async constraints. */
+export type Extractor = (ctx: RequestContext) => unknown;
+
+/** An extractor and what it needs from the route. */
+export interface CompiledParam {
+  readonly extract: Extractor;
+  /** Whether the body must be read before this extractor runs. */
+  readonly readsBody: boolean;
+  /** Whether the route accepts a `text/plain` body (a `@Body()` typed `string`). */
+  readonly textBody: boolean;
+  /** The DTO class validated by this parameter, if any (for the OpenAPI document). */
+  readonly dto: Function | undefined;
+  /** Whether `extract` may return a promise (a DTO with async constraints). */
+  readonly async: boolean;
+  /** The element type and whether the parameter is a list, after options and design types are folded. */
+  readonly type: Function | undefined;
+  readonly array: boolean;
+}
+
+const SCALARS: readonly Function[] = [String, Number, Boolean, Date];
+
+/**
+ * Chooses the extractor of one parameter at start-up from its decorator, its `design:paramtypes` entry and
+ * its inline options. `route` (`UsersController#get`) names it in developer errors.
+ */
+export function compileParam(param: ParamMeta, designType: unknown, route: string): CompiledParam {
+  const where = `${route} parameter ${param.index} (@${decoratorName(param)}(${param.name === undefined ? '' : `'${param.name}'`}))`;
+  const declared = param.options.type;
+  const array = Array.isArray(declared) || (declared === undefined && designType === Array);
+  const type = (Array.isArray(declared) ? declared[0] : declared ?? (designType === Array ? String : designType)) as Function | undefined;
+  const key = param.name;
+  const base = { readsBody: false, textBody: false, dto: undefined, async: false, type, array };
+
+  switch (param.source) {
+    case 'req': return { ...base, extract: (ctx) => ctx.request };
+    case 'res': return { ...base, extract: (ctx) => ctx.response };
+    case 'ctx': return { ...base, extract: (ctx) => ctx };
+    case 'body': return compileBody(param, type, where);
+    default: break;
+  }
+
+  if (key === undefined && param.source === 'query') {
+    if (isDto(type)) {
+      const pipe = compileDtoPipe(type, 'query');
+      return { ...base, dto: type, async: pipe.async, extract: (ctx) => pipe(ctx.query) };
+    }
+    rejectUnvalidatedClass(type, where);
+    return { ...base, extract: (ctx) => ctx.query };
+  }
+  if (key === undefined) {
+    throw new RivetError('RIVET_PARAM_NAME_MISSING', `${where} needs a name.\n  Fix: pass the wire name, e.g. @${decoratorName(param)}('id'), or { alias: 'X-Name' }.`);
+  }
+  if (type === undefined) {
+    throw new RivetError('RIVET_PARAM_TYPE_UNKNOWN', `${where} has no runtime type.\n  Fix: enable "emitDecoratorMetadata" in tsconfig.json (with tsc or swc; esbuild drops it), or pass { type: Number }.`);
+  }
+  if (type !== Object && !SCALARS.includes(type)) {
+    throw new RivetError('RIVET_PARAM_TYPE_UNSUPPORTED', `${where} is typed ${type.name}, which cannot be read from text.\n  Fix: type it string, number, boolean, Date or an array of these (e.g. { type: [Number] }); use @Query() dto: SomeDto for a validated object.`);
+  }
+  const coerce = compileCoercer(type, array, param.options, [param.source, key]);
+  switch (param.source) {
+    case 'path': return { ...base, extract: (ctx) => coerce(ctx.params[key]) };
+    case 'query': return { ...base, extract: (ctx) => coerce(ctx.query[key]) };
+    case 'header': {
+      const lower = key.toLowerCase();
+      return { ...base, extract: (ctx) => coerce(ctx.request.headers[lower]) };
+    }
+    case 'cookie': return { ...base, extract: (ctx) => coerce(ctx.cookies[key]) };
+  }
+}
+
+function compileBody(param: ParamMeta, type: Function | undefined, where: string): CompiledParam {
+  const key = param.name;
+  const base = { readsBody: true, textBody: false, dto: undefined, async: false, type, array: false };
+  if (key !== undefined) {
+    // One property of a JSON body: checked against the declared scalar type, not coerced from text.
+    const expected = type === Number ? 'number' : type === String ? 'string' : type === Boolean ? 'boolean' : undefined;
+    const required = param.options.required === true;
+    return {
+      ...base,
+      extract: (ctx) => {
+        const body = ctx.body;
+        const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+        if (value === undefined) {
+          if (param.options.default !== undefined) return param.options.default;
+          if (required) throw new ValidationFailedError([{ loc: ['body', key], msg: 'is required', type: 'required' }]);
+          return undefined;
+        }
+        if (expected !== undefined && typeof value !== expected) {
+          throw new ValidationFailedError([{ loc: ['body', key], msg: `must be a ${expected}`, type: 'type' }]);
+        }
+        return value;
+      },
+    };
+  }
+  if (type === String) return { ...base, textBody: true, extract: (ctx) => ctx.body };
+  const requiredBody = param.options.required !== false;
+  if (isDto(type)) {
+    const pipe = compileDtoPipe(type, 'body');
+    return {
+      ...base,
+      dto: type,
+      async: pipe.async,
+      extract: (ctx) => {
+        if (ctx.body === undefined) {
+          if (requiredBody) throw new ValidationFailedError([{ loc: ['body'], msg: 'A request body is required', type: 'required' }]);
+          return undefined;
+        }
+        return pipe(ctx.body);
+      },
+    };
+  }
+  rejectUnvalidatedClass(type, where);
+  return { ...base, extract: (ctx) => ctx.body };
+}
+
+// A class with no class-validator decorators would let any input through while its type promises a shape.
+function rejectUnvalidatedClass(type: Function | undefined, where: string): void {
+  if (type === undefined || type === Object || type === Array || SCALARS.includes(type)) return;
+  throw new RivetError('RIVET_PARAM_DTO_UNVALIDATED', `${where} is typed ${type.name}, a class with no class-validator decorators, so its input cannot be checked.\n  Fix: decorate the properties of ${type.name} (e.g. @IsString()), or type the parameter as unknown / Record<string, unknown> to take the raw value.`);
+}
+
+
+function decoratorName(param: ParamMeta): string {
+  return { path: 'Param', query: 'Query', header: 'Header', cookie: 'Cookie', body: 'Body', req: 'Req', res: 'Res', ctx: 'Ctx' }[param.source];
+}
