@@ -6,6 +6,7 @@ import { close, createHttpServer, listen, type BoundAddress, type ListenOptions 
 import { inject, type InjectRequest, type InjectResponse } from './http/inject';
 import type { GuardRef } from './metadata/types';
 import { buildRouteHandler } from './pipeline/build';
+import type { CompiledRoute } from './pipeline/compiled-route';
 import { RequestContext } from './pipeline/context';
 import { compileParam } from './pipeline/extract';
 import { compileGuardChain, type CanActivate } from './pipeline/guards';
@@ -82,6 +83,7 @@ export function createApp(options: AppOptions): App {
   };
 
   const instances = new Map<Function, object>();
+  const compiledRoutes: CompiledRoute[] = [];
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
   const tree = compileTable(routes, { ignoreTrailingSlash: opts.ignoreTrailingSlash });
   const dispatch = createDispatcher(tree, opts.debug);
@@ -108,6 +110,7 @@ export function createApp(options: AppOptions): App {
     const readsBody = compiled.some((c) => c.readsBody);
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
+    compiledRoutes.push({ descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status });
     return buildRouteHandler({
       info: { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata },
       paramNames: d.paramNames,
@@ -123,12 +126,12 @@ export function createApp(options: AppOptions): App {
     });
   }
 
-  const summaries: RouteSummary[] = descriptors.map((d) => ({
+  const summaries: RouteSummary[] = compiledRoutes.map(({ descriptor: d, guards }) => ({
     method: d.method,
     path: d.path,
     controller: d.controller.name,
     handler: d.handlerName,
-    guards: [...opts.guards, ...d.guards].map((g) => (typeof g === 'function' ? g.name : (g.constructor?.name ?? 'guard'))),
+    guards: guards.map((g) => g.constructor.name),
   }));
 
   return {

@@ -1,0 +1,18 @@
+import type { ParamMeta } from '../metadata/types';
+import type { RouteDescriptor } from '../router/compile';
+import type { CompiledParam } from './extract';
+import type { CanActivate } from './guards';
+
+/**
+ * A route after compilation: its folded metadata, its compiled parameters and its resolved guards. This is
+ * what `app.routes()`, the OpenAPI document and the CLI read; nothing here is consulted per request.
+ */
+export interface CompiledRoute {
+  readonly descriptor: RouteDescriptor;
+  /** Parameters in argument order, each with its decorator metadata. */
+  readonly params: readonly { readonly meta: ParamMeta; readonly compiled: CompiledParam }[];
+  /** App, controller and method guards, in the order they run. */
+  readonly guards: readonly CanActivate[];
+  /** The success status (`@HttpCode`, else 201 for POST, else 200). */
+  readonly status: number;
+}
