@@ -1,0 +1,192 @@
+import { Client, type Dispatcher } from 'undici';
+import type { App } from '../app';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/** A response received by {@link TestClient}, body fully read. */
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  /** The body as text ('' when empty). */
+  text: string;
+  rawBody: Buffer;
+  /** The body parsed as JSON; throws with the text when it is not JSON. */
+  json<T = unknown>(): T;
+}
+
+type Check = (res: TestResponse, label: string) => void;
+
+/**
+ * One request being built. It is thenable: `await` sends it, runs the queued expectations in order and
+ * resolves with the {@link TestResponse}.
+ * @example await client.post('/users').set('x-api-key', 'k').json({ name: 'Ada' }).expect(201).expectJson({ id: 1, name: 'Ada' });
+ */
+export class TestRequest implements PromiseLike<TestResponse> {
+  readonly #client: Client;
+  readonly #method: string;
+  #path: string;
+  readonly #headers: Record<string, string> = {};
+  #body: string | Buffer | undefined;
+  readonly #checks: Check[] = [];
+
+  /** @internal */
+  constructor(client: Client, method: string, path: string) {
+    this.#client = client;
+    this.#method = method;
+    this.#path = path;
+  }
+
+  /** Sets a request header. */
+  set(name: string, value: string): this {
+    this.#headers[name.toLowerCase()] = value;
+    return this;
+  }
+
+  /** Adds query parameters (arrays become repeated keys). */
+  query(params: Record<string, string | number | boolean | (string | number | boolean)[]>): this {
+    const search = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) for (const item of Array.isArray(v) ? v : [v]) search.append(k, String(item));
+    this.#path += (this.#path.includes('?') ? '&' : '?') + search.toString();
+    return this;
+  }
+
+  /** Sends `value` as a JSON body with `Content-Type: application/json`. */
+  json(value: unknown): this {
+    this.#body = JSON.stringify(value);
+    this.#headers['content-type'] ??= 'application/json';
+    return this;
+  }
+
+  /** Sends a raw body, with a Content-Type when given. */
+  send(body: string | Buffer, contentType?: string): this {
+    this.#body = body;
+    if (contentType !== undefined) this.#headers['content-type'] = contentType;
+    return this;
+  }
+
+  /** Expects this status. */
+  expect(status: number): this {
+    this.#checks.push((res, label) => {
+      if (res.status !== status) fail(`${label}: expected status ${status}, got ${res.status}`, res);
+    });
+    return this;
+  }
+
+  /** Expects a header to equal `value` (or match a RegExp); `undefined` expects it absent. */
+  expectHeader(name: string, value: string | RegExp | undefined): this {
+    const key = name.toLowerCase();
+    this.#checks.push((res, label) => {
+      const actual = res.headers[key];
+      const text = Array.isArray(actual) ? actual.join(', ') : actual;
+      const ok = value === undefined ? text === undefined : text !== undefined && (typeof value === 'string' ? text === value : value.test(text));
+      if (!ok) fail(`${label}: expected header ${key} ${value === undefined ? 'to be absent' : `to be ${String(value)}`}, got ${String(text)}`, res);
+    });
+    return this;
+  }
+
+  /** Expects the JSON body to deep-equal `expected`. */
+  expectJson(expected: unknown): this {
+    this.#checks.push((res, label) => {
+      const actual = res.json();
+      if (!deepEqual(actual, expected)) fail(`${label}: JSON body differs.\n  expected: ${JSON.stringify(expected)}\n  actual:   ${JSON.stringify(actual)}`, res);
+    });
+    return this;
+  }
+
+  /** Expects the body text to equal `expected` (or match a RegExp). */
+  expectText(expected: string | RegExp): this {
+    this.#checks.push((res, label) => {
+      const ok = typeof expected === 'string' ? res.text === expected : expected.test(res.text);
+      if (!ok) fail(`${label}: expected body ${String(expected)}`, res);
+    });
+    return this;
+  }
+
+  /** Sends the request and runs the expectations. */
+  async #run(): Promise<TestResponse> {
+    const res = await this.#client.request({ method: this.#method as Dispatcher.HttpMethod, path: this.#path, headers: this.#headers, body: this.#body });
+    const rawBody = Buffer.from(await res.body.arrayBuffer());
+    const text = rawBody.toString('utf8');
+    const response: TestResponse = {
+      status: res.statusCode,
+      headers: res.headers as Headers,
+      text,
+      rawBody,
+      json: <T>() => {
+        try {
+          return JSON.parse(text) as T;
+        } catch {
+          throw new Error(`Response body is not JSON: ${text.slice(0, 500)}`);
+        }
+      },
+    };
+    const label = `${this.#method} ${this.#path}`;
+    for (const check of this.#checks) check(response, label);
+    return response;
+  }
+
+  then<A = TestResponse, B = never>(onfulfilled?: ((value: TestResponse) => A | PromiseLike<A>) | null, onrejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+    return this.#run().then(onfulfilled, onrejected);
+  }
+}
+
+/**
+ * An HTTP client for tests, built on undici, against a listening app over a real socket.
+ * @example const client = await TestClient.start(app); await client.get('/health').expect(200); await client.close();
+ */
+export class TestClient {
+  readonly #client: Client;
+  readonly #app: App | undefined;
+  /** The base URL the client talks to. */
+  readonly url: string;
+
+  constructor(url: string, app?: App) {
+    this.url = url;
+    this.#client = new Client(url);
+    this.#app = app;
+  }
+
+  /** Listens on a free loopback port (unless the app already listens) and connects to it. `close()` closes both. */
+  static async start(app: App): Promise<TestClient> {
+    if (app.server.listening) {
+      const a = app.server.address();
+      if (a === null || typeof a === 'string') throw new Error('TestClient.start: the app listens on a pipe, not a TCP port');
+      return new TestClient(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
+    }
+    const bound = await app.listen({ port: 0, host: '127.0.0.1' });
+    return new TestClient(bound.url, app);
+  }
+
+  get(path: string): TestRequest { return this.request('GET', path); }
+  post(path: string): TestRequest { return this.request('POST', path); }
+  put(path: string): TestRequest { return this.request('PUT', path); }
+  patch(path: string): TestRequest { return this.request('PATCH', path); }
+  delete(path: string): TestRequest { return this.request('DELETE', path); }
+  head(path: string): TestRequest { return this.request('HEAD', path); }
+  options(path: string): TestRequest { return this.request('OPTIONS', path); }
+
+  /** A request with any method. */
+  request(method: string, path: string): TestRequest {
+    return new TestRequest(this.#client, method.toUpperCase(), path);
+  }
+
+  /** Closes the connection, and the app if `start` made it listen. */
+  async close(): Promise<void> {
+    await this.#client.close();
+    if (this.#app !== undefined) await this.#app.close();
+  }
+}
+
+function fail(message: string, res: TestResponse): never {
+  throw new Error(`${message}\n  response: ${res.status} ${res.text.slice(0, 1000)}`);
+}
+
+function deepEqual(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
