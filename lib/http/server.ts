@@ -59,11 +59,21 @@ export function listen(server: Server, options: ListenOptions = {}): Promise<Bou
   });
 }
 
-/** Stops accepting connections, lets in-flight requests finish, closes idle keep-alive sockets; resolves when closed. */
+/**
+ * Stops accepting connections, lets in-flight requests finish and closes keep-alive sockets as soon as they
+ * are idle (not only those idle when close began); resolves when the server is closed.
+ */
 export function close(server: Server): Promise<void> {
   if (!server.listening) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    server.close((err) => (err === undefined ? resolve() : reject(err)));
+    // A socket whose response finishes during the drain turns idle later; sweep until the server is closed.
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    sweep.unref();
+    server.close((err) => {
+      clearInterval(sweep);
+      if (err === undefined) resolve();
+      else reject(err);
+    });
     server.closeIdleConnections();
   });
 }

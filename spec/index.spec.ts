@@ -1,0 +1,12 @@
+import * as rivet from '../lib';
+import * as testing from '../lib/testing';
+
+describe('public surface', () => {
+  it('exports exactly the documented runtime names from rivet', () => {
+    expect(Object.keys(rivet).sort()).toMatchSnapshot();
+  });
+
+  it('exports TestClient from rivet/testing', () => {
+    expect(Object.keys(testing).sort()).toEqual(['TestClient', 'TestRequest']);
+  });
+});
