@@ -1,7 +1,7 @@
 import { RivetError, throwCollected } from '../errors/rivet-error';
 import { classChain, effectiveClassGuards, effectiveClassValues, effectiveController, effectiveMembers, type EffectiveMember } from '../metadata/inherit';
 import { peekMeta } from '../metadata/store';
-import type { ControllerMeta, GuardRef, ParamMeta, RouteMeta, RouteOptions } from '../metadata/types';
+import type { ControllerMeta, GuardRef, ParamMeta, ResponseMeta, RouteMeta, RouteOptions } from '../metadata/types';
 import { buildPathEntry, type PathEntry, type RouteHandler } from './methods';
 import { joinPath, parseTemplate, type Segment } from './path';
 import { RouteTree } from './tree';
@@ -26,6 +26,8 @@ export interface RouteDescriptor {
   readonly metadata: ReadonlyMap<unknown, unknown>;
   readonly httpCode: number | undefined;
   readonly headers: readonly [string, string][];
+  /** `@ApiResponse` declarations of the class chain and the member, merged by status (the member wins). */
+  readonly responses: readonly ResponseMeta[];
 }
 
 /**
@@ -45,9 +47,10 @@ export function describeRoutes(controllers: readonly Function[]): RouteDescripto
     const classGuards = effectiveClassGuards(ctor);
     const classValues = effectiveClassValues(ctor);
     const classHeaders = classChain(ctor).reverse().flatMap((c) => peekMeta(c)?.own.headers ?? []);
+    const classResponses = classChain(ctor).reverse().flatMap((c) => peekMeta(c)?.own.responses ?? []);
     for (const member of effectiveMembers(ctor)) {
       try {
-        out.push(...describeMember(ctor, controllerMeta, member, classGuards, classValues, classHeaders));
+        out.push(...describeMember(ctor, controllerMeta, member, classGuards, classValues, classHeaders, classResponses));
       } catch (err) {
         if (err instanceof RivetError) errors.push(err);
         else throw err;
@@ -61,6 +64,7 @@ export function describeRoutes(controllers: readonly Function[]): RouteDescripto
 function describeMember(
   ctor: Function, controllerMeta: ControllerMeta, member: EffectiveMember,
   classGuards: readonly GuardRef[], classValues: ReadonlyMap<unknown, unknown>, classHeaders: readonly [string, string][],
+  classResponses: readonly ResponseMeta[],
 ): RouteDescriptor[] {
   const handlerName = String(member.name);
   const where = `${ctor.name}#${handlerName}`;
@@ -83,6 +87,8 @@ function describeMember(
   const metadata = new Map([...classValues, ...member.values]);
   const headers = new Map<string, [string, string]>();
   for (const h of [...classHeaders, ...member.headers]) headers.set(h[0].toLowerCase(), h);
+  const responses = new Map<number | undefined, ResponseMeta>();
+  for (const r of [...classResponses, ...member.responses]) responses.set(r.status, r);
   return member.routes.map((route) => {
     const path = joinPath(controllerMeta.prefix, route.path);
     const segments = parseTemplate(path, where);
@@ -96,7 +102,7 @@ function describeMember(
       controller: ctor, controllerMeta, handlerName, where, method: route.method, path, segments, paramNames,
       options: route.options, handler: handler as (...args: unknown[]) => unknown, params,
       guards: [...classGuards, ...member.guards.filter((g) => !classGuards.includes(g))],
-      metadata, httpCode: member.httpCode, headers: [...headers.values()],
+      metadata, httpCode: member.httpCode, headers: [...headers.values()], responses: [...responses.values()],
     };
   });
 }
@@ -106,7 +112,7 @@ function describeMember(
  * same path shape (parameter names aside) are duplicates; all of them are reported in one error.
  */
 export function compileTable(
-  routes: readonly { descriptor: RouteDescriptor; handler: RouteHandler }[],
+  routes: readonly { descriptor: Pick<RouteDescriptor, 'method' | 'path' | 'segments' | 'where'>; handler: RouteHandler }[],
   options: { ignoreTrailingSlash: boolean },
 ): RouteTree<PathEntry> {
   const byShape = new Map<string, { segments: readonly Segment[]; declared: Map<string, { handler: RouteHandler; where: string; path: string }> }>();

@@ -36,6 +36,7 @@ export function parseTemplate(template: string, where: string): Segment[] {
       if (i !== parts.length - 1) throw invalid(where, template, 'a wildcard "*" may only be the last segment');
       const name = part.length === 1 ? '*' : part.slice(1);
       if (name !== '*' && !PARAM_NAME.test(name)) throw invalid(where, template, `wildcard "${part}" is not a valid name`);
+      if (seen.has(name)) throw invalid(where, template, `wildcard "${part}" reuses the name of parameter ":${name}"`);
       return { kind: 'wildcard', name };
     }
     if (part.includes(':') || part.includes('*')) {

@@ -46,7 +46,8 @@ export class RouteTree<T> {
       }
     }
     const value = (node.value ??= create());
-    if (segments.every((s) => s.kind === 'static')) this.#statics.set(`/${segments.map((s) => (s as { value: string }).value).join('/')}`, value);
+    // A decoded '/' inside a segment (template '/a%2Fb') must not make the raw path '/a/b' match: trie only.
+    if (segments.every((s) => s.kind === 'static' && !s.value.includes('/'))) this.#statics.set(`/${segments.map((s) => (s as { value: string }).value).join('/')}`, value);
     return value;
   }
 
