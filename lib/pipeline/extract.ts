@@ -63,7 +63,13 @@ export function compileParam(param: ParamMeta, designType: unknown, route: strin
   if (type !== Object && !SCALARS.includes(type)) {
     throw new RivetError('RIVET_PARAM_TYPE_UNSUPPORTED', `${where} is typed ${type.name}, which cannot be read from text.\n  Fix: type it string, number, boolean, Date or an array of these (e.g. { type: [Number] }); use @Query() dto: SomeDto for a validated object.`);
   }
-  const coerce = compileCoercer(type, array, param.options, [param.source, key]);
+  let coerce: ReturnType<typeof compileCoercer>;
+  try {
+    coerce = compileCoercer(type, array, param.options, [param.source, key]);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new RivetError('RIVET_PARAM_PATTERN_INVALID', `${where} has an invalid pattern: ${err.message}.\n  Fix: give a valid regular expression (it is compiled with the "u" flag), e.g. { pattern: '^[a-z0-9-]+$' }.`);
+  }
   switch (param.source) {
     case 'path': return { ...base, extract: (ctx) => coerce(ctx.params[key]) };
     case 'query': return { ...base, extract: (ctx) => coerce(ctx.query[key]) };

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, validate, type ValidationError } from 'class-validator';
 import { ValidationFailedError, type ValidationIssue } from '../errors/validation-error';
+import { scalarFor } from './coerce';
 
 /** Validates a plain value into a DTO instance, or throws a 422 with every failure located. */
 export type DtoPipe = ((plain: unknown) => unknown) & { readonly async: boolean };
@@ -19,9 +20,9 @@ export function isDto(type: unknown): type is Function {
 
 /**
  * Compiles the validation pipe of one DTO parameter. `source` is the first element of every error `loc`.
- * Query DTOs receive text: boolean properties accept 'true'/'false'/'1'/'0' and a single value for an array
- * property becomes a one-element list before class-transformer's implicit conversion runs. The pipe is
- * synchronous unless the DTO declares an async constraint.
+ * Query DTOs receive text: number, boolean and Date properties are read with the strict readers of inline
+ * parameters (`@Type(() => X)` from class-transformer still applies), and a single value for an array property
+ * becomes a one-element list. The pipe is synchronous unless the DTO declares an async constraint.
  */
 export function compileDtoPipe(dto: Function, source: 'body' | 'query'): DtoPipe {
   const storage = getMetadataStorage();
@@ -29,7 +30,7 @@ export function compileDtoPipe(dto: Function, source: 'body' | 'query'): DtoPipe
   // Custom constraints registered with @ValidatorConstraint({ async: true }) need class-validator's async validate().
   const isAsync = metas.some((m) => m.constraintCls !== undefined && storage.getTargetValidatorConstraints(m.constraintCls).some((c) => c.async));
   const prepare = source === 'query' ? compileQueryPreparation(dto, [...new Set(metas.map((m) => m.propertyName))]) : null;
-  const transformOptions = { enableImplicitConversion: source === 'query', exposeDefaultValues: true };
+  const transformOptions = { exposeDefaultValues: true };
 
   const toInstance = (plain: unknown): object => {
     if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
@@ -75,20 +76,23 @@ export function toIssues(errors: readonly ValidationError[], loc: (string | numb
 }
 
 function compileQueryPreparation(dto: Function, properties: string[]): (plain: Record<string, unknown>) => Record<string, unknown> {
-  const booleans: string[] = [];
+  // Query values are text. Convert each to its property's design type with the same strict readers as inline
+  // parameters ('1e3' yes, '0x10', ' 1', '' and 'no' no); what does not convert stays text and fails validation.
+  const scalars: [string, { parse(text: string): unknown }][] = [];
   const arrays: string[] = [];
   for (const p of properties) {
-    const t = Reflect.getMetadata('design:type', dto.prototype as object, p) as unknown;
-    if (t === Boolean) booleans.push(p);
-    else if (t === Array) arrays.push(p);
+    const t = Reflect.getMetadata('design:type', dto.prototype as object, p) as Function | undefined;
+    if (t === Array) arrays.push(p);
+    else if (t === Number || t === Boolean || t === Date) scalars.push([p, scalarFor(t)!]);
   }
-  if (booleans.length === 0 && arrays.length === 0) return (plain) => plain;
+  if (scalars.length === 0 && arrays.length === 0) return (plain) => plain;
   return (plain) => {
     const out: Record<string, unknown> = { ...plain };
-    for (const p of booleans) {
+    for (const [p, scalar] of scalars) {
       const v = out[p];
-      if (v === 'true' || v === '1') out[p] = true;
-      else if (v === 'false' || v === '0') out[p] = false;
+      if (typeof v !== 'string') continue;
+      const parsed = scalar.parse(v);
+      if (parsed !== null) out[p] = parsed;
     }
     for (const p of arrays) if (out[p] !== undefined && !Array.isArray(out[p])) out[p] = [out[p]];
     return out;

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { IsBoolean, IsInt, IsOptional } from 'class-validator';
+import { ValidationFailedError, type ValidationIssue } from '../../lib/errors/validation-error';
+import { compileDtoPipe } from '../../lib/pipeline/validate';
+
+function issuesOf(fn: () => unknown): ValidationIssue[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ValidationFailedError) return err.errors;
+    throw err;
+  }
+  throw new Error('expected a ValidationFailedError, nothing was thrown');
+}
+
+// regression: query DTOs used class-transformer's implicit conversion, so '?active=no' became true and
+// '?limit=0x10' became 16; they now use the strict readers of inline parameters.
+class Filters {
+  @IsOptional() @IsBoolean() active?: boolean;
+  @IsOptional() @IsInt() limit?: number;
+}
+
+describe('compileDtoPipe', () => {
+  const pipe = compileDtoPipe(Filters, 'query');
+
+  it.each(['no', 'yes', 'off'])('rejects %j for a boolean property when it is not true/false/1/0', (text) => {
+    expect(issuesOf(() => pipe({ active: text }))).toEqual([expect.objectContaining({ loc: ['query', 'active'], type: 'isBoolean' })]);
+  });
+
+  it.each(['', '0x10', ' 1'])('rejects %j for an integer property when it is not a decimal literal', (text) => {
+    expect(issuesOf(() => pipe({ limit: text }))).toEqual([expect.objectContaining({ loc: ['query', 'limit'] })]);
+  });
+});

@@ -1,0 +1,97 @@
+import inject from 'light-my-request';
+import type { ServerResponse } from 'node:http';
+import { compileWriter, type Writer } from '../../lib/pipeline/write';
+
+/** Runs `write(res, result)` on a real ServerResponse (in-process) and returns what reached the client. */
+async function written(write: Writer, result: unknown, options: { method?: 'GET' | 'HEAD' | 'POST'; before?: (res: ServerResponse) => void } = {}) {
+  const res = await inject((req, response) => {
+    options.before?.(response);
+    write(response, result);
+  }, { method: options.method ?? 'GET', url: '/' });
+  return { status: res.statusCode, type: res.headers['content-type'], length: res.headers['content-length'], body: res.body, raw: res.rawPayload };
+}
+
+const plain = compileWriter(200, false, []);
+
+describe('compileWriter', () => {
+  it('sends an object as JSON with its byte length when the handler returns an object', async () => {
+    expect(await written(plain, { name: 'Zoë', n: 1 })).toMatchObject({
+      status: 200, type: 'application/json; charset=utf-8', length: String(Buffer.byteLength('{"name":"Zoë","n":1}')), body: '{"name":"Zoë","n":1}',
+    });
+  });
+
+  it('sends an array as JSON when the handler returns an array', async () => {
+    expect(await written(plain, [1, 'a'])).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', body: '[1,"a"]' });
+  });
+
+  it.each([[0, '0'], [false, 'false'], [null, 'null']])('sends %p as JSON when the handler returns a falsy non-undefined value', async (value, body) => {
+    expect(await written(plain, value)).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', length: String(body.length), body });
+  });
+
+  it('sends "null" when JSON.stringify yields nothing for the value', async () => {
+    expect(await written(plain, () => 1)).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', body: 'null' });
+  });
+
+  it('sends a string as text/plain when the handler returns a string', async () => {
+    expect(await written(plain, 'héllo')).toMatchObject({ status: 200, type: 'text/plain; charset=utf-8', length: '6', body: 'héllo' });
+  });
+
+  it('keeps the content type the handler set when it returns a string', async () => {
+    const out = await written(plain, '<p>hi</p>', { before: (res) => res.setHeader('content-type', 'text/html; charset=utf-8') });
+    expect(out).toMatchObject({ status: 200, type: 'text/html; charset=utf-8', body: '<p>hi</p>' });
+  });
+
+  it('sends a Buffer as application/octet-stream when the handler returns bytes', async () => {
+    const out = await written(plain, Buffer.from([0, 1, 255]));
+    expect(out).toMatchObject({ status: 200, type: 'application/octet-stream', length: '3' });
+    expect([...out.raw]).toEqual([0, 1, 255]);
+  });
+
+  it('sends a Uint8Array with the content type the handler set when it returns bytes', async () => {
+    const out = await written(plain, new Uint8Array([7, 8]), { before: (res) => res.setHeader('content-type', 'image/png') });
+    expect(out).toMatchObject({ status: 200, type: 'image/png', length: '2' });
+    expect([...out.raw]).toEqual([7, 8]);
+  });
+
+  it('answers 204 with no body when the handler returns undefined', async () => {
+    expect(await written(compileWriter(201, false, []), undefined)).toEqual({ status: 204, type: undefined, length: undefined, body: '', raw: Buffer.alloc(0) });
+  });
+
+  it('answers the explicit status with no body when the handler returns undefined under @HttpCode', async () => {
+    expect(await written(compileWriter(202, true, []), undefined)).toMatchObject({ status: 202, body: '' });
+  });
+
+  it('uses the compiled status when the handler returns a value', async () => {
+    expect(await written(compileWriter(201, false, []), { id: 1 }, { method: 'POST' })).toMatchObject({ status: 201, body: '{"id":1}' });
+  });
+
+  it('adds the fixed headers when the route declares response headers', async () => {
+    const write = compileWriter(200, false, [['Cache-Control', 'no-store'], ['X-Kind', 'test']]);
+    const res = await inject((req, response) => write(response, { ok: true }), { method: 'GET', url: '/' });
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-kind']).toBe('test');
+  });
+
+  it('adds the fixed headers when the handler returns undefined', async () => {
+    const write = compileWriter(200, false, [['X-Kind', 'empty']]);
+    const res = await inject((req, response) => write(response, undefined), { method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['x-kind']).toBe('empty');
+  });
+
+  it('sends the GET headers and Content-Length but no body when the request is HEAD', async () => {
+    expect(await written(plain, { a: 1 }, { method: 'HEAD' })).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', length: '7', body: '' });
+  });
+
+  it('leaves the response alone when the handler already ended it', async () => {
+    const out = await written(plain, { ignored: true }, {
+      before: (res) => { res.writeHead(418, { 'content-type': 'text/plain' }); res.end('teapot'); },
+    });
+    expect(out).toMatchObject({ status: 418, type: 'text/plain', body: 'teapot' });
+  });
+
+  it('throws when the value cannot be serialized as JSON', () => {
+    const res = { headersSent: false, writableEnded: false, setHeader: jest.fn() } as unknown as ServerResponse;
+    expect(() => plain(res, { n: 1n })).toThrow(TypeError);
+  });
+});
