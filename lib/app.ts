@@ -14,6 +14,10 @@ import { compileWriter } from './pipeline/write';
 import { compileTable, describeRoutes, type RouteDescriptor } from './router/compile';
 import { createDispatcher, type Dispatch } from './router/dispatch';
 import type { RouteHandler } from './router/methods';
+import { buildDocument } from './openapi/document';
+import { normalizeOpenApiOptions } from './openapi/options';
+import { docsRoutes } from './openapi/serve';
+import type { OpenApiDocument } from './openapi/types';
 import { normalizeOptions, type AppOptions } from './options';
 
 /** One row of `app.routes()`. */
@@ -41,6 +45,11 @@ export interface App {
   inject(request: InjectRequest | string): Promise<InjectResponse>;
   /** The compiled route table. */
   routes(): RouteSummary[];
+  /**
+   * The OpenAPI 3.1 document of the compiled routes (deeply frozen). Built at start-up when `openapi` is on,
+   * else on the first call, with default info.
+   */
+  openapi(): OpenApiDocument;
 }
 
 /**
@@ -85,7 +94,10 @@ export function createApp(options: AppOptions): App {
   const instances = new Map<Function, object>();
   const compiledRoutes: CompiledRoute[] = [];
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
-  const tree = compileTable(routes, { ignoreTrailingSlash: opts.ignoreTrailingSlash });
+  // The document comes from the compiled table, once; its own routes join the table but not the document.
+  let document = opts.openapi === null ? null : buildDocument(compiledRoutes, opts.openapi);
+  const served = document === null || opts.openapi === null ? [] : docsRoutes(JSON.stringify(document), opts.openapi, opts.docs, opts.debug);
+  const tree = compileTable([...routes, ...served], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
   const dispatch = createDispatcher(tree, opts.debug);
   const server = createHttpServer(dispatch);
 
@@ -142,5 +154,6 @@ export function createApp(options: AppOptions): App {
     close: () => close(server),
     inject: (request) => inject(dispatch, request),
     routes: () => summaries.map((r) => ({ ...r, guards: [...r.guards] })),
+    openapi: () => (document ??= buildDocument(compiledRoutes, normalizeOpenApiOptions(true, false).openapi!)),
   };
 }

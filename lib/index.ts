@@ -16,6 +16,15 @@ export { Guard } from './decorators/guard';
 export { SetMetadata, HttpCode, ResponseHeader } from './decorators/meta';
 export type { ControllerOptions, RouteOptions, ParamOptions, GuardRef } from './metadata/types';
 
+/** OpenAPI: the document comes from the decorators above; these add only what code cannot tell. */
+export { ApiResponse, SecurityScheme, genericType } from './openapi/decorators';
+export { ApiProperty } from './openapi/schema';
+export type { GuardSecurity, GuardRouteInfo, OpenApiGuard } from './openapi/decorators';
+export type { ApiPropertyOptions, JsonSchema } from './openapi/schema';
+export type { OpenApiOptions, DocsOptions, AutoErrorStatus } from './openapi/options';
+export type { OpenApiDocument, SecuritySchemeObject, ServerObject, TagObject, TagGroupObject } from './openapi/types';
+export type { ResponseOptions, GenericTypeMeta } from './metadata/types';
+
 /** Contracts implemented by user code, and what they receive. */
 export type { CanActivate } from './pipeline/guards';
 export { RequestContext } from './pipeline/context';

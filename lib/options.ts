@@ -2,6 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Provider } from './di/container';
 import { RivetError } from './errors/rivet-error';
 import type { GuardRef } from './metadata/types';
+import { normalizeOpenApiOptions, type DocsOptions, type NormalizedDocs, type NormalizedOpenApi, type OpenApiOptions } from './openapi/options';
 
 /** Options of `createApp`. */
 export interface AppOptions {
@@ -19,6 +20,10 @@ export interface AppOptions {
   limits?: { /** Largest accepted body in bytes (default 1 MiB). */ body?: number };
   /** Router behaviour. */
   router?: { /** Whether `/users/` matches `/users` (default true). `false` makes them distinct (404). */ ignoreTrailingSlash?: boolean };
+  /** Serves the OpenAPI 3.1 document (at `/openapi.json`) with its info fields. Off unless given. */
+  openapi?: OpenApiOptions | boolean;
+  /** Swagger UI (`/docs`) and ReDoc (`/redoc`); on by default when `openapi` is on. */
+  docs?: DocsOptions | boolean;
 }
 
 /** Options after defaults were applied and values checked. */
@@ -30,6 +35,8 @@ export interface NormalizedOptions {
   readonly debug: boolean;
   readonly bodyLimit: number;
   readonly ignoreTrailingSlash: boolean;
+  readonly openapi: NormalizedOpenApi | null;
+  readonly docs: NormalizedDocs | null;
 }
 
 const MiB = 1024 * 1024;
@@ -48,6 +55,7 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
   if (!Number.isInteger(bodyLimit) || bodyLimit < 0) {
     throw new RivetError('RIVET_OPTIONS_INVALID', `limits.body is ${String(bodyLimit)}.\n  Fix: give a whole number of bytes, e.g. 1048576.`);
   }
+  const { openapi, docs } = normalizeOpenApiOptions(options.openapi, options.docs);
   return {
     controllers: options.controllers,
     providers: options.providers ?? [],
@@ -56,5 +64,7 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
     debug: options.debug === true,
     bodyLimit,
     ignoreTrailingSlash: options.router?.ignoreTrailingSlash ?? true,
+    openapi,
+    docs,
   };
 }

@@ -1,4 +1,4 @@
-import type { ControllerMeta, GuardRef, MemberMeta, ParamMeta, RouteMeta } from './types';
+import type { ControllerMeta, GuardRef, MemberMeta, ParamMeta, ResponseMeta, RouteMeta } from './types';
 import { peekMeta } from './store';
 
 /** What a route of a concrete controller class means once its class chain is folded. */
@@ -14,6 +14,8 @@ export interface EffectiveMember {
   readonly values: ReadonlyMap<unknown, unknown>;
   readonly httpCode: number | undefined;
   readonly headers: readonly [string, string][];
+  /** `@ApiResponse` declarations merged by status, the nearer class winning per status. */
+  readonly responses: readonly ResponseMeta[];
 }
 
 /** `ctor` and its ancestors, most derived first, stopping before `Function.prototype`. */
@@ -76,9 +78,11 @@ function foldMember(chain: readonly Function[], name: string | symbol): Effectiv
   const params = nearest('params');
   const values = new Map<unknown, unknown>();
   const headers = new Map<string, [string, string]>();
+  const responses = new Map<number | undefined, ResponseMeta>();
   for (const { m } of [...declared].reverse()) {
     for (const [k, v] of m.values ?? []) values.set(k, v);
     for (const h of m.headers ?? []) headers.set(h[0].toLowerCase(), h);
+    for (const r of m.responses ?? []) responses.set(r.status, r);
   }
   return {
     name,
@@ -90,5 +94,6 @@ function foldMember(chain: readonly Function[], name: string | symbol): Effectiv
     values,
     httpCode: nearest('httpCode')?.value as number | undefined,
     headers: [...headers.values()],
+    responses: [...responses.values()],
   };
 }

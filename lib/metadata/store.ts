@@ -4,7 +4,7 @@ import type { ClassMeta, MemberMeta } from './types';
 const classMeta = new WeakMap<Function, ClassMeta>();
 
 const emptyMember = (): MemberMeta => ({
-  routes: [], params: undefined, guards: undefined, values: undefined, httpCode: undefined, headers: undefined,
+  routes: [], params: undefined, guards: undefined, values: undefined, httpCode: undefined, headers: undefined, responses: undefined,
 });
 
 /** The metadata declared on `ctor` itself, or `undefined`. Read-only: never creates metadata. */

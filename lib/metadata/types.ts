@@ -69,6 +69,33 @@ export interface ParamMeta {
   readonly options: ParamOptions;
 }
 
+/**
+ * A generic wrapper schema around one item class, such as a page of `Book`: the OpenAPI document names it
+ * `${wrapper}${Item}` and builds it once per item. `build` receives the item's schema (a `$ref`).
+ */
+export interface GenericTypeMeta {
+  readonly wrapper: string;
+  readonly item: Function;
+  readonly build: (item: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** Options of `@ApiResponse`: what one response status carries. Documentation only; nothing is enforced. */
+export interface ResponseOptions {
+  description?: string;
+  /** The body: a DTO class, `[Dto]` for a list, `String`/`Number`/`Boolean`, or a generic from `genericType()`. */
+  type?: Function | readonly [Function] | GenericTypeMeta;
+  /** A JSON Schema for the body, instead of `type`. */
+  schema?: Record<string, unknown>;
+  /** The media type (default: `application/json`; `text/plain` for `String`; `application/problem+json` for errors without a type). */
+  contentType?: string;
+}
+
+/** One `@ApiResponse`: `status` is `undefined` for the route's success status. */
+export interface ResponseMeta {
+  readonly status: number | undefined;
+  readonly options: ResponseOptions;
+}
+
 /** What one class member (or, under the CLASS key, the class itself) declares. */
 export interface MemberMeta {
   routes: RouteMeta[];
@@ -77,6 +104,8 @@ export interface MemberMeta {
   values: Map<unknown, unknown> | undefined;
   httpCode: number | undefined;
   headers: [string, string][] | undefined;
+  /** `@ApiResponse` declarations, for the OpenAPI document only. */
+  responses: ResponseMeta[] | undefined;
 }
 
 /** Everything declared on one class itself (not inherited). */

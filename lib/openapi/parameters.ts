@@ -1,0 +1,175 @@
+/**
+ * Parameters and request bodies of one operation, read from the compiled parameters: the same type, the
+ * same inline constraints and the same DTO the pipeline enforces, so the document cannot drift from them.
+ */
+import type { ParamOptions } from '../metadata/types';
+import { enumValues } from '../pipeline/coerce';
+import type { CompiledRoute } from '../pipeline/compiled-route';
+import type { SchemaRegistry } from './schema';
+import type { JsonSchema, JsonType } from './schema-rules';
+import type { ParameterObject, RequestBodyObject } from './types';
+
+type RouteParam = CompiledRoute['params'][number];
+type WireSource = 'path' | 'query' | 'header' | 'cookie';
+
+/** What an operation reads from the request, and whether any of it is validated (so a 422 can happen). */
+export interface OperationInput {
+  readonly parameters: ParameterObject[];
+  readonly requestBody: RequestBodyObject | undefined;
+  readonly validates: boolean;
+  readonly readsBody: boolean;
+}
+
+const CONSTRAINT_KEYS: readonly (keyof ParamOptions)[] = ['required', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern', 'enum'];
+
+/** The parameters and request body of `route`; DTOs become components in `registry`. */
+export function describeInput(route: CompiledRoute, registry: SchemaRegistry): OperationInput {
+  const parameters: ParameterObject[] = [];
+  const bodyProperties: { name: string; schema: JsonSchema; required: boolean }[] = [];
+  let requestBody: RequestBodyObject | undefined;
+  let validates = false;
+  let readsBody = false;
+
+  for (const p of route.params) {
+    const { meta, compiled } = p;
+    if (meta.source === 'req' || meta.source === 'res' || meta.source === 'ctx') continue;
+    if (meta.source === 'body') {
+      readsBody = true;
+      if (meta.name !== undefined) {
+        // One property of a JSON body (extract.ts): only its JSON type and presence are checked.
+        const type = compiled.type === Number ? 'number' : compiled.type === String ? 'string' : compiled.type === Boolean ? 'boolean' : undefined;
+        const required = meta.options.required === true && meta.options.default === undefined;
+        bodyProperties.push({ name: meta.name, schema: withDoc(type === undefined ? {} : { type }, meta.options), required });
+        if (type !== undefined || meta.options.required === true) validates = true;
+      } else if (compiled.dto !== undefined) {
+        requestBody = { required: meta.options.required !== false, content: { 'application/json': { schema: registry.refFor(compiled.dto) } } };
+        validates = true;
+      } else if (compiled.textBody) {
+        requestBody = { content: { 'text/plain': { schema: { type: 'string' } } } };
+      } else {
+        requestBody = { content: { 'application/json': { schema: {} } } };
+      }
+      if (requestBody !== undefined && meta.options.description !== undefined) requestBody.description = meta.options.description;
+      continue;
+    }
+    if (meta.name === undefined) {
+      // `@Query() dto`: one query parameter per DTO property, validated by the DTO pipe.
+      if (compiled.dto !== undefined) {
+        parameters.push(...dtoQueryParameters(compiled.dto, registry));
+        validates = true;
+      }
+      continue;
+    }
+    parameters.push(scalarParameter(p, meta.source));
+    if (isChecked(p)) validates = true;
+  }
+
+  if (bodyProperties.length > 0) {
+    const required = bodyProperties.filter((b) => b.required).map((b) => b.name);
+    const schema: JsonSchema = { type: 'object', properties: Object.fromEntries(bodyProperties.map((b) => [b.name, b.schema])) };
+    if (required.length > 0) schema.required = required;
+    requestBody = { required: required.length > 0, content: { 'application/json': { schema } } };
+  }
+
+  // Every `{name}` of the template must be described, even when the handler does not read it.
+  for (const segment of route.descriptor.segments) {
+    if (segment.kind === 'static' || parameters.some((x) => x.in === 'path' && x.name === segment.name)) continue;
+    const param: ParameterObject = { name: segment.name, in: 'path', required: true, schema: { type: 'string' } };
+    if (segment.kind === 'wildcard') param.description = 'The rest of the path.';
+    parameters.unshift(param);
+  }
+  return { parameters, requestBody, validates, readsBody };
+}
+
+/** A path, query, header or cookie parameter with its inline constraints, exactly as `compileCoercer` enforces them. */
+function scalarParameter({ meta, compiled }: RouteParam, source: WireSource): ParameterObject {
+  const item = constrainedSchema(compiled.type, meta.options);
+  const schema: JsonSchema = compiled.array ? { type: 'array', items: item } : item;
+  const fallback = meta.options.default;
+  if (fallback !== undefined) schema.default = fallback instanceof Date ? fallback.toISOString() : fallback;
+  const param = { name: meta.name as string, in: source } as ParameterObject;
+  if (meta.options.description !== undefined) param.description = meta.options.description;
+  // Path parameters are always required (coerce.ts); elsewhere a default makes a missing value fine.
+  param.required = source === 'path' || (meta.options.required === true && fallback === undefined);
+  param.schema = schema;
+  return param;
+}
+
+/** The schema of one scalar value: the coerced type, then the constraints that apply to that type. */
+function constrainedSchema(type: Function | undefined, options: ParamOptions): JsonSchema {
+  const allowed = enumValues(options.enum);
+  // coerce.ts compares a string parameter with an all-number enum after reading it as a number.
+  const numericEnum = allowed !== undefined && allowed.length > 0 && allowed.every((v) => typeof v === 'number');
+  const base = numericEnum && isTextual(type) ? { type: 'number' } : scalarSchema(type);
+  const schema: JsonSchema = { ...base };
+  if (allowed !== undefined) {
+    schema.enum = [...allowed];
+    const common = enumType(allowed);
+    if (common !== undefined) schema.type = common;
+  }
+  if (schema.type === 'number' || schema.type === 'integer') {
+    if (options.minimum !== undefined) schema.minimum = options.minimum;
+    if (options.maximum !== undefined) schema.maximum = options.maximum;
+  }
+  if (schema.type === 'string' && schema.format === undefined) {
+    if (options.minLength !== undefined) schema.minLength = options.minLength;
+    if (options.maxLength !== undefined) schema.maxLength = options.maxLength;
+    const pattern = patternSource(options.pattern);
+    if (pattern !== undefined) schema.pattern = pattern;
+  }
+  return schema;
+}
+
+/** The wire type a scalar is read as (coerce.ts `scalarFor`): anything not a number, boolean or date stays text. */
+function scalarSchema(type: Function | undefined): JsonSchema {
+  if (type === Number) return { type: 'number' };
+  if (type === Boolean) return { type: 'boolean' };
+  if (type === Date) return { type: 'string', format: 'date-time' };
+  return { type: 'string' };
+}
+
+const isTextual = (type: Function | undefined): boolean => type === String || type === undefined || type === Object;
+
+function withDoc(schema: JsonSchema, options: ParamOptions): JsonSchema {
+  if (options.description !== undefined) schema.description = options.description;
+  if (options.default !== undefined) schema.default = options.default;
+  return schema;
+}
+
+function enumType(values: readonly unknown[]): JsonType | undefined {
+  if (values.every((v) => typeof v === 'string')) return 'string';
+  if (values.every((v) => typeof v === 'number' && Number.isInteger(v))) return 'integer';
+  if (values.every((v) => typeof v === 'number')) return 'number';
+  if (values.every((v) => typeof v === 'boolean')) return 'boolean';
+  return undefined;
+}
+
+/** A pattern JSON Schema can carry: a string as given, a RegExp without flags that change what it matches. */
+function patternSource(pattern: ParamOptions['pattern']): string | undefined {
+  if (pattern === undefined) return undefined;
+  if (typeof pattern === 'string') return pattern;
+  return /[ims]/.test(pattern.flags) ? undefined : pattern.source;
+}
+
+/** Whether the pipeline can reject this parameter with a 422: it is coerced to a non-text type, or constrained. */
+function isChecked({ meta, compiled }: RouteParam): boolean {
+  if (!isTextual(compiled.type) || compiled.array) return true;
+  return CONSTRAINT_KEYS.some((k) => meta.options[k] !== undefined);
+}
+
+/** The query parameters of a `@Query() dto`, one per property of the DTO's object schema. */
+function dtoQueryParameters(dto: Function, registry: SchemaRegistry): ParameterObject[] {
+  const schema = registry.objectSchemaFor(dto);
+  const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+  const required = new Set((schema.required ?? []) as string[]);
+  return Object.entries(properties).map(([name, property]) => {
+    const { description, deprecated, ...rest } = property;
+    const param = { name, in: 'query' } as ParameterObject;
+    if (typeof description === 'string') param.description = description;
+    param.required = required.has(name);
+    if (deprecated === true) param.deprecated = true;
+    param.schema = rest;
+    return param;
+  });
+}
+

@@ -1,0 +1,79 @@
+import 'reflect-metadata';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApp, type App } from '../../lib';
+import { AuthorsController } from '../../sample-app/src/authors/authors.controller';
+import { BooksController } from '../../sample-app/src/books/books.controller';
+import { HealthController } from '../../sample-app/src/health/health.controller';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', 'artifacts');
+// Without the background-networking flags Chromium keeps calling Google services; they would show up as
+// requests to other hosts (and flood a closed network with refused connections).
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+// Debian's chromium package is the browser. A developer machine without it skips this file; CI must not, so
+// with CI set the tests run and fail at launch (.ci/run installs chromium).
+const haveBrowser = existsSync(CHROMIUM) || process.env.CI !== undefined;
+const describeInBrowser = haveBrowser ? describe : describe.skip;
+
+describeInBrowser('Swagger UI and ReDoc in headless Chromium', () => {
+  let app: App;
+  let origin: string;
+  let browser: Browser;
+  let page: Page;
+  const requested: string[] = [];
+  const failed: string[] = [];
+
+  beforeAll(async () => {
+    // The sample app's controllers, with the document and both pages on.
+    app = createApp({
+      controllers: [HealthController, BooksController, AuthorsController],
+      openapi: { title: 'Bookshelf', version: '1.0.0', description: 'The Rivet sample app.' },
+    });
+    origin = (await app.listen({ port: 0, host: '127.0.0.1' })).url;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    page.on('request', (r) => { requested.push(r.url()); });
+    page.on('requestfailed', (r) => { failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`); });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 20000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('lists the operations, runs one with "Try it out" and "Execute", and shows the live 200', async () => {
+    await page.goto(`${origin}/docs`);
+    const operation = page.locator('#operations-books-books_list');
+    await operation.waitFor({ timeout: 10000 });
+    await page.locator('#operations-authors-authors_create').waitFor();
+    await page.locator('#operations-health-health_check').waitFor();
+
+    await operation.locator('.opblock-summary').first().click();
+    await operation.locator('button.try-out__btn').click();
+    await operation.locator('button.execute').click();
+    const status = operation.locator('.live-responses-table tbody .response-col_status').first();
+    await status.waitFor({ timeout: 10000 });
+    expect((await status.innerText()).trim()).toBe('200');
+    await expect(operation.locator('.live-responses-table tbody .response-col_description').first().innerText()).resolves.toContain('Le Guin');
+    await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui.png'), fullPage: true });
+  }, 20000);
+
+  it('renders ReDoc with an operation heading', async () => {
+    await page.goto(`${origin}/redoc`);
+    const heading = page.locator('h2', { hasText: 'List books, optionally filtered by author and year' });
+    await heading.first().waitFor({ timeout: 15000 });
+    await page.screenshot({ path: join(ARTIFACTS, 'redoc.png') });
+  }, 20000);
+
+  it('made every request to the app itself', () => {
+    const network = requested.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(network.length).toBeGreaterThan(5);
+    expect(network.filter((u) => new URL(u).origin !== origin)).toEqual([]);
+    expect(failed).toEqual([]);
+    expect(network).toEqual(expect.arrayContaining([`${origin}/openapi.json`, expect.stringMatching(/\/books\?limit=20&offset=0$/)]));
+  });
+});
