@@ -24,5 +24,12 @@ export function buildApp(options: BuildOptions = {}): App {
     // Replace a service for this app only: here the config, when the caller chose the key.
     providers: options.apiKey === undefined ? [] : [{ provide: AppConfig, useValue: { apiKey: options.apiKey } satisfies AppConfig }],
     debug: options.debug,
+    // The OpenAPI 3.1 document at /openapi.json, Swagger UI at /docs and ReDoc at /redoc, all from the decorators above.
+    openapi: {
+      title: 'Bookshelf',
+      version: '1.0.0',
+      description: 'The Rivet sample app: books and authors on a generic CRUD controller.',
+      tags: [{ name: 'books', description: 'Books on the shelf' }, { name: 'authors', description: 'Who wrote them' }],
+    },
   });
 }

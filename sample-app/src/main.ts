@@ -9,8 +9,7 @@ async function main(): Promise<void> {
   const { url } = await app.listen({ port, host });
 
   console.log(`Rivet sample app listening on ${url}`);
-  // Swagger UI is served only when the app turns on `openapi`: print its address only if it answers.
-  if ((await app.inject({ method: 'HEAD', url: '/docs' })).status === 200) console.log(`Swagger UI: ${url}/docs`);
+  console.log(`Swagger UI: ${url}/docs  ReDoc: ${url}/redoc  OpenAPI: ${url}/openapi.json`);
   if (new AppConfig().apiKey === 'dev-key') console.log('Writes need the header X-API-Key: dev-key (set API_KEY to change it).');
 
   // Finish in-flight requests, then let the process end by itself. `once`: a second Ctrl-C kills at once.

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { UnauthorizedError, type CanActivate, type RequestContext } from 'rivet';
+import { SecurityScheme, UnauthorizedError, type CanActivate, type RequestContext } from 'rivet';
 import { injectable } from 'tsyringe';
 import { AppConfig } from '../config';
 
@@ -13,6 +13,8 @@ const digest = (text: string): Buffer => createHash('sha256').update(text).diges
  * A guard is a class like any other: Rivet builds it through DI, so it can inject services (here the config).
  */
 @injectable()
+// The OpenAPI document lists this scheme and marks exactly the operations this guard protects.
+@SecurityScheme('apiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' })
 export class ApiKeyGuard implements CanActivate {
   readonly #expected: Buffer;
 
