@@ -2,6 +2,7 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { runOpenApiCommand } from './openapi';
+import { runRoutesCommand } from './routes';
 
 /** The `rivet` command line: `rivet openapi --app dist/app.js --out openapi.json`. */
 export function createProgram(): Command {
@@ -19,6 +20,20 @@ export function createProgram(): Command {
       if (opts.out === '-') await new Promise((done) => process.stdout.write(text, done));
       else process.stderr.write(`Wrote ${opts.out}\n`);
     });
+  program
+    .command('routes')
+    .description('Print the compiled route table of an app: method, path, Controller#handler, guards.')
+    .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
+    .option('-e, --export <name>', 'the export to use (default: default, app, or the only app/function exported)')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts: { app: string; export?: string; json?: boolean }) => {
+      const text = await runRoutesCommand(opts);
+      await new Promise((done) => process.stdout.write(text, done));
+    });
+  program.addHelpText('after', `
+Examples:
+  $ rivet openapi --app dist/app.js --export buildApp --out openapi.json
+  $ rivet routes --app dist/app.js --export buildApp`);
   return program;
 }
 

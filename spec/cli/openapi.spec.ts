@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProgram } from '../../lib/cli';
 import { runOpenApiCommand } from '../../lib/cli/openapi';
-import { app as exportedApp, built } from './fixtures/cli-app';
+import { app as exportedApp, built } from '../openapi/fixtures/cli-app';
 
-const fixture = join(__dirname, 'fixtures', 'cli-app.ts');
+const fixture = join(__dirname, '..', 'openapi', 'fixtures', 'cli-app.ts');
 
 describe('rivet openapi', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rivet-cli-'));
