@@ -7,6 +7,8 @@ import { inject, type InjectRequest, type InjectResponse } from './http/inject';
 import type { GuardRef } from './metadata/types';
 import { buildRouteHandler } from './pipeline/build';
 import type { CompiledRoute } from './pipeline/compiled-route';
+import { compileDispatchHooks, wrapRoute } from './pipeline/feature';
+import { featuresFor } from './features';
 import { RequestContext } from './pipeline/context';
 import { compileParam } from './pipeline/extract';
 import { compileGuardChain, type CanActivate } from './pipeline/guards';
@@ -91,6 +93,7 @@ export function createApp(options: AppOptions): App {
     return instance;
   };
 
+  const features = featuresFor(opts, container);
   const instances = new Map<Function, object>();
   const compiledRoutes: CompiledRoute[] = [];
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
@@ -98,7 +101,7 @@ export function createApp(options: AppOptions): App {
   let document = opts.openapi === null ? null : buildDocument(compiledRoutes, opts.openapi);
   const served = document === null || opts.openapi === null ? [] : docsRoutes(JSON.stringify(document), opts.openapi, opts.docs, opts.debug);
   const tree = compileTable([...routes, ...served], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
-  const dispatch = createDispatcher(tree, opts.debug);
+  const dispatch = createDispatcher(tree, opts.debug, compileDispatchHooks(features));
   const server = createHttpServer(dispatch);
 
   function buildHandler(d: RouteDescriptor): RouteHandler {
@@ -122,8 +125,9 @@ export function createApp(options: AppOptions): App {
     const readsBody = compiled.some((c) => c.readsBody);
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
-    compiledRoutes.push({ descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status });
-    return buildRouteHandler({
+    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status };
+    compiledRoutes.push(record);
+    return wrapRoute(features, record, buildRouteHandler({
       info: { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata },
       paramNames: d.paramNames,
       instance,
@@ -135,7 +139,7 @@ export function createApp(options: AppOptions): App {
       body: readsBody ? { limit: opts.bodyLimit, text: compiled.some((c) => c.textBody) } : null,
       write: compileWriter(status, d.httpCode !== undefined, d.headers),
       debug: opts.debug,
-    });
+    }));
   }
 
   const summaries: RouteSummary[] = compiledRoutes.map(({ descriptor: d, guards }) => ({
@@ -151,7 +155,10 @@ export function createApp(options: AppOptions): App {
     container,
     handle: dispatch,
     listen: (listenOptions) => listen(server, listenOptions),
-    close: () => close(server),
+    close: async () => {
+      await close(server);
+      for (const f of [...features].reverse()) await f.onClose?.();
+    },
     inject: (request) => inject(dispatch, request),
     routes: () => summaries.map((r) => ({ ...r, guards: [...r.guards] })),
     openapi: () => (document ??= buildDocument(compiledRoutes, normalizeOpenApiOptions(true, false).openapi!)),

@@ -17,6 +17,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   pipeline: ['metadata', 'errors', 'router', 'http'],
   di: ['errors', 'metadata', 'pipeline'],
   openapi: ['errors', 'metadata', 'router', 'pipeline', 'http', 'di', 'decorators'],
+  store: ['errors'],
+  security: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'openapi', 'store'],
+  middleware: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'openapi', 'store'],
+  realtime: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'openapi'],
 };
 
 function files(dir: string): string[] {

@@ -8,15 +8,31 @@ import { MalformedPathError, type RouteTree } from './tree';
 export type Dispatch = (req: IncomingMessage, res: ServerResponse) => void;
 
 /**
- * The request listener: path lookup, then the method table, then the route's prebuilt handler.
- * Unknown path → 404 problem; known path, other method → 405 with the precomputed `Allow`;
- * OPTIONS without a declared handler → 204 with `Allow`.
+ * Runs before routing for every request (request ids, security headers, CORS, app-wide rate limits…).
+ * Returns `true` when it answered the request itself; may return a promise; a throw becomes a problem answer.
  */
-export function createDispatcher(tree: RouteTree<PathEntry>, debug: boolean): Dispatch {
+export type BeforeRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+
+/** Answers an OPTIONS request on a known path that declares no `@Options` handler (e.g. a CORS preflight); `true` when it did. */
+export type Preflight = (req: IncomingMessage, res: ServerResponse, allow: string) => boolean;
+
+/** What features add to the dispatcher; `null` members cost one comparison per request. */
+export interface DispatchHooks {
+  readonly before: BeforeRoute | null;
+  readonly preflight: Preflight | null;
+}
+
+/**
+ * The request listener: optional `before` hook, path lookup, then the method table, then the route's prebuilt
+ * handler. Unknown path → 404 problem; known path, other method → 405 with the precomputed `Allow`;
+ * OPTIONS without a declared handler → the `preflight` hook, else 204 with `Allow`.
+ */
+export function createDispatcher(tree: RouteTree<PathEntry>, debug: boolean, hooks: DispatchHooks = { before: null, preflight: null }): Dispatch {
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => sendError(req, res, err, debug);
+  const { before, preflight } = hooks;
 
   // HOT PATH: runs once per request. No closures created, no regexes, one Map hit for static paths.
-  return function dispatch(req, res) {
+  const route = function route(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
@@ -34,10 +50,23 @@ export function createDispatcher(tree: RouteTree<PathEntry>, debug: boolean): Di
     const handler = entry.handlers[method] ?? (method === 'OPTIONS' ? null : entry.fallback);
     if (handler !== null && handler !== undefined) return handler(req, res, match.values, q === -1 ? '' : url.slice(q + 1));
     if (method === 'OPTIONS') {
+      if (preflight !== null && preflight(req, res, entry.allow)) return;
       res.writeHead(204, { allow: entry.allow });
       res.end();
       return;
     }
     fail(req, res, new MethodNotAllowedError(entry.allow, `${method} is not allowed on ${path}; allowed: ${entry.allow}`));
+  };
+  if (before === null) return route;
+  return function dispatch(req, res) {
+    let answered: boolean | Promise<boolean>;
+    try {
+      answered = before(req, res);
+    } catch (err) {
+      return fail(req, res, err);
+    }
+    if (answered === false) return route(req, res);
+    if (answered === true) return;
+    answered.then((done) => { if (!done) route(req, res); }, (err: unknown) => fail(req, res, err));
   };
 }
