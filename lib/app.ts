@@ -158,6 +158,7 @@ export function createApp(options: AppOptions): App {
     close: async () => {
       await close(server);
       for (const f of [...features].reverse()) await f.onClose?.();
+      if (opts.ownsStore) await opts.store.close();
     },
     inject: (request) => inject(dispatch, request),
     routes: () => summaries.map((r) => ({ ...r, guards: [...r.guards] })),

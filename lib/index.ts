@@ -40,5 +40,11 @@ export { ValidationFailedError } from './errors/validation-error';
 export type { ValidationIssue } from './errors/validation-error';
 export type { Problem } from './errors/problem';
 
+/** Shared state with expiry (rate limits, sessions, cache, API keys). */
+export { MemoryStore } from './store/memory';
+export { RedisStore } from './store/redis';
+export type { Store } from './store/store';
+export type { RedisStoreOptions } from './store/redis';
+
 /** Errors for the developer, thrown at start-up. */
 export { RivetError, RivetAggregateError } from './errors/rivet-error';

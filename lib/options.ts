@@ -2,6 +2,8 @@ import type { DependencyContainer } from 'tsyringe';
 import type { Provider } from './di/container';
 import { RivetError } from './errors/rivet-error';
 import type { GuardRef } from './metadata/types';
+import { MemoryStore } from './store/memory';
+import type { Store } from './store/store';
 import { normalizeOpenApiOptions, type DocsOptions, type NormalizedDocs, type NormalizedOpenApi, type OpenApiOptions } from './openapi/options';
 
 /** Options of `createApp`. */
@@ -24,6 +26,11 @@ export interface AppOptions {
   openapi?: OpenApiOptions | boolean;
   /** Swagger UI (`/docs`) and ReDoc (`/redoc`); on by default when `openapi` is on. */
   docs?: DocsOptions | boolean;
+  /**
+   * Shared state for rate limits, sessions, cache and API keys, unless a feature is given its own store.
+   * Default: a `MemoryStore` owned (and closed) by the app; pass a `RedisStore` to share state between processes.
+   */
+  store?: Store;
 }
 
 /** Options after defaults were applied and values checked. */
@@ -37,6 +44,9 @@ export interface NormalizedOptions {
   readonly ignoreTrailingSlash: boolean;
   readonly openapi: NormalizedOpenApi | null;
   readonly docs: NormalizedDocs | null;
+  readonly store: Store;
+  /** Whether the app created `store` (and so closes it). */
+  readonly ownsStore: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -66,5 +76,7 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
     ignoreTrailingSlash: options.router?.ignoreTrailingSlash ?? true,
     openapi,
     docs,
+    store: options.store ?? new MemoryStore(),
+    ownsStore: options.store === undefined,
   };
 }

@@ -1,0 +1,64 @@
+import type { Store } from './store';
+
+interface Entry {
+  value: string;
+  /** Epoch ms, or Infinity. */
+  expires: number;
+}
+
+/**
+ * The in-process {@link Store}: a Map with lazy expiry plus a periodic sweep (unref'd, so it never keeps the
+ * process alive). State is lost on restart and not shared between workers: use `RedisStore` for that.
+ */
+export class MemoryStore implements Store {
+  readonly #entries = new Map<string, Entry>();
+  readonly #sweep: NodeJS.Timeout;
+
+  constructor(options: { sweepIntervalMs?: number } = {}) {
+    this.#sweep = setInterval(() => this.#purge(), options.sweepIntervalMs ?? 60_000);
+    this.#sweep.unref();
+  }
+
+  #live(key: string, now: number): Entry | undefined {
+    const entry = this.#entries.get(key);
+    if (entry !== undefined && entry.expires <= now) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  get(key: string): Promise<string | undefined> {
+    return Promise.resolve(this.#live(key, Date.now())?.value);
+  }
+
+  set(key: string, value: string, ttlMs?: number): Promise<void> {
+    this.#entries.set(key, { value, expires: ttlMs === undefined ? Infinity : Date.now() + ttlMs });
+    return Promise.resolve();
+  }
+
+  delete(key: string): Promise<void> {
+    this.#entries.delete(key);
+    return Promise.resolve();
+  }
+
+  increment(key: string, ttlMs: number, by = 1): Promise<{ value: number; ttlMs: number }> {
+    const now = Date.now();
+    let entry = this.#live(key, now);
+    if (entry === undefined) this.#entries.set(key, (entry = { value: '0', expires: now + ttlMs }));
+    const value = Number(entry.value) + by;
+    entry.value = String(value);
+    return Promise.resolve({ value, ttlMs: entry.expires === Infinity ? -1 : entry.expires - now });
+  }
+
+  close(): Promise<void> {
+    clearInterval(this.#sweep);
+    this.#entries.clear();
+    return Promise.resolve();
+  }
+
+  #purge(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.#entries) if (entry.expires <= now) this.#entries.delete(key);
+  }
+}

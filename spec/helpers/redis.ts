@@ -1,0 +1,47 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** Whether redis-server is installed here. In CI it must be (.ci/run installs it): specs fail there rather than skip. */
+export const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+if (!hasRedis && process.env.CI !== undefined) throw new Error('redis-server is not installed, and CI must run the Redis specs (apt-get install redis-server).');
+
+/** Describes Redis specs, skipped (with this reason) only off CI when redis-server is not installed. */
+export const describeRedis = hasRedis ? describe : describe.skip; // skipped only when redis-server is absent outside CI
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** A real redis-server on a free loopback port, without persistence; `stop()` kills it. */
+export interface RedisServer { url: string; port: number; stop(): Promise<void> }
+
+/** Starts redis-server in the foreground and resolves once it accepts connections. */
+export async function startRedis(): Promise<RedisServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 5000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Ready to accept connections')) { clearTimeout(timer); resolve(); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited with ${String(code)}: ${out}`)); });
+  });
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
