@@ -137,7 +137,7 @@ export function createApp(options: AppOptions): App {
       asyncArgs: compiled.some((c) => c.async),
       guards: compileGuardChain(guards),
       body: readsBody ? { limit: opts.bodyLimit, text: compiled.some((c) => c.textBody) } : null,
-      write: compileWriter(status, d.httpCode !== undefined, d.headers),
+      write: compileWriter({ status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res') }),
       debug: opts.debug,
     }));
   }

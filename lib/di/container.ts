@@ -56,8 +56,13 @@ export function prepareGraph(c: DependencyContainer, root: Function, requestScop
     const tokens = constructorTokens(ctor);
     const here = [...chain, ctor.name].join(' -> ');
     if (tokens === undefined) {
-      if (ctor.length > 0) {
-        errors.push(new RivetError('RIVET_DI_NO_TYPE_INFO', `${here}: the constructor takes ${ctor.length} parameter(s) but has no type information.\n  Fix: decorate ${ctor.name} with @injectable() from tsyringe, and enable "emitDecoratorMetadata" (tsc or swc).`));
+      // A subclass without its own constructor reports length 0 but runs its parent's: look along the chain.
+      let declaring: Function | undefined;
+      for (let c: unknown = ctor; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+        if ((c as Function).length > 0) { declaring = c as Function; break; }
+      }
+      if (declaring !== undefined) {
+        errors.push(new RivetError('RIVET_DI_NO_TYPE_INFO', `${here}: the constructor${declaring === ctor ? '' : ` (inherited from ${declaring.name})`} takes ${declaring.length} parameter(s) but has no type information.\n  Fix: decorate ${declaring.name} with @injectable() from tsyringe, and enable "emitDecoratorMetadata" (tsc or swc).`));
       }
       return;
     }

@@ -84,31 +84,26 @@ export function compileParam(param: ParamMeta, designType: unknown, route: strin
 function compileBody(param: ParamMeta, type: Function | undefined, where: string): CompiledParam {
   const key = param.name;
   const base = { readsBody: true, textBody: false, dto: undefined, async: false, type, array: false };
-  if (key !== undefined) {
-    // One property of a JSON body: checked against the declared scalar type, not coerced from text.
-    const expected = type === Number ? 'number' : type === String ? 'string' : type === Boolean ? 'boolean' : undefined;
-    const required = param.options.required === true;
+  if (type === undefined) {
+    throw new RivetError('RIVET_PARAM_TYPE_UNKNOWN', `${where} has no runtime type, so Rivet cannot tell whether to validate it.\n  Fix: enable "emitDecoratorMetadata" in tsconfig.json (with tsc or swc; esbuild drops it), or pass { type: YourDto }.`);
+  }
+  if (key !== undefined) return compileBodyProperty(param, key, type, where, base);
+  if (type === String) {
+    // A text/plain body arrives as text; a JSON body must be a JSON string.
     return {
       ...base,
+      textBody: true,
       extract: (ctx) => {
-        const body = ctx.body;
-        const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
-        if (value === undefined) {
-          if (param.options.default !== undefined) return param.options.default;
-          if (required) throw new ValidationFailedError([{ loc: ['body', key], msg: 'is required', type: 'required' }]);
-          return undefined;
-        }
-        if (expected !== undefined && typeof value !== expected) {
-          throw new ValidationFailedError([{ loc: ['body', key], msg: `must be a ${expected}`, type: 'type' }]);
-        }
-        return value;
+        if (ctx.body === undefined || typeof ctx.body === 'string') return ctx.body;
+        throw new ValidationFailedError([{ loc: ['body'], msg: 'must be a string (send text/plain, or a JSON string)', type: 'type' }]);
       },
     };
   }
-  if (type === String) return { ...base, textBody: true, extract: (ctx) => ctx.body };
   const requiredBody = param.options.required !== false;
   if (isDto(type)) {
     const pipe = compileDtoPipe(type, 'body');
+    // Form fields are text: they are read like query values (numbers, booleans, dates) before validation.
+    const formPipe = compileDtoPipe(type, 'body', true);
     return {
       ...base,
       dto: type,
@@ -118,12 +113,50 @@ function compileBody(param: ParamMeta, type: Function | undefined, where: string
           if (requiredBody) throw new ValidationFailedError([{ loc: ['body'], msg: 'A request body is required', type: 'required' }]);
           return undefined;
         }
-        return pipe(ctx.body);
+        return isForm(ctx) ? formPipe(ctx.body) : pipe(ctx.body);
       },
     };
   }
   rejectUnvalidatedClass(type, where);
   return { ...base, extract: (ctx) => ctx.body };
+}
+
+const isForm = (ctx: RequestContext): boolean => ctx.request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded') === true;
+
+/**
+ * One property of the body (`@Body('name')`). JSON values must already have the declared scalar type; form
+ * fields are text and are coerced like query values. Inline constraints apply as for query parameters.
+ */
+function compileBodyProperty(param: ParamMeta, key: string, type: Function, where: string, base: Omit<CompiledParam, 'extract'>): CompiledParam {
+  const expected = type === Number ? 'number' : type === String ? 'string' : type === Boolean ? 'boolean' : undefined;
+  let check: ReturnType<typeof compileCoercer> | null = null;
+  if (expected !== undefined || type === Date) {
+    try {
+      check = compileCoercer(type, false, param.options, ['body', key]);
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
+      throw new RivetError('RIVET_PARAM_PATTERN_INVALID', `${where} has an invalid pattern: ${err.message}.\n  Fix: give a valid regular expression (it is compiled with the "u" flag).`);
+    }
+  }
+  const required = param.options.required === true;
+  return {
+    ...base,
+    extract: (ctx) => {
+      const body = ctx.body;
+      const value = body !== null && typeof body === 'object' ? (body as Record<string, unknown>)[key] : undefined;
+      if (value === undefined) {
+        if (param.options.default !== undefined) return param.options.default;
+        if (required) throw new ValidationFailedError([{ loc: ['body', key], msg: 'is required', type: 'required' }]);
+        return undefined;
+      }
+      if (check === null) return value;
+      if (isForm(ctx) || type === Date) return check(value);
+      if (typeof value !== expected) throw new ValidationFailedError([{ loc: ['body', key], msg: `must be a ${expected!}`, type: 'type' }]);
+      // The value already has its type; the text round trip only runs the inline constraints.
+      check(String(value));
+      return value;
+    },
+  };
 }
 
 // A class with no class-validator decorators would let any input through while its type promises a shape.

@@ -20,16 +20,16 @@ export function isDto(type: unknown): type is Function {
 
 /**
  * Compiles the validation pipe of one DTO parameter. `source` is the first element of every error `loc`.
- * Query DTOs receive text: number, boolean and Date properties are read with the strict readers of inline
+ * Query DTOs and form bodies (`fromText`) receive text: number, boolean and Date properties are read with the strict readers of inline
  * parameters (`@Type(() => X)` from class-transformer still applies), and a single value for an array property
  * becomes a one-element list. The pipe is synchronous unless the DTO declares an async constraint.
  */
-export function compileDtoPipe(dto: Function, source: 'body' | 'query'): DtoPipe {
+export function compileDtoPipe(dto: Function, source: 'body' | 'query', fromText = source === 'query'): DtoPipe {
   const storage = getMetadataStorage();
   const metas = storage.getTargetValidationMetadatas(dto, '', true, false);
   // Custom constraints registered with @ValidatorConstraint({ async: true }) need class-validator's async validate().
   const isAsync = metas.some((m) => m.constraintCls !== undefined && storage.getTargetValidatorConstraints(m.constraintCls).some((c) => c.async));
-  const prepare = source === 'query' ? compileQueryPreparation(dto, [...new Set(metas.map((m) => m.propertyName))]) : null;
+  const prepare = fromText ? compileQueryPreparation(dto, [...new Set(metas.map((m) => m.propertyName))]) : null;
   const transformOptions = { exposeDefaultValues: true };
 
   const toInstance = (plain: unknown): object => {

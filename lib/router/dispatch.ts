@@ -33,7 +33,9 @@ export function createDispatcher(tree: RouteTree<PathEntry>, debug: boolean, hoo
 
   // HOT PATH: runs once per request. No closures created, no regexes, one Map hit for static paths.
   const route = function route(req: IncomingMessage, res: ServerResponse): void {
-    const url = req.url ?? '/';
+    let url = req.url ?? '/';
+    // RFC 9112 §3.2.2: a server must accept the absolute form (`GET http://host/path`); route on its path.
+    if (url.charCodeAt(0) !== 47 /* / */) url = originForm(url);
     const q = url.indexOf('?');
     const path = q === -1 ? url : url.slice(0, q);
     let match;
@@ -69,4 +71,14 @@ export function createDispatcher(tree: RouteTree<PathEntry>, debug: boolean, hoo
     if (answered === true) return;
     answered.then((done) => { if (!done) route(req, res); }, (err: unknown) => fail(req, res, err));
   };
+}
+
+/** The origin form (`/path?query`) of an absolute-form request target; other forms (`*`) are left as they are. */
+function originForm(target: string): string {
+  const scheme = target.indexOf('://');
+  if (scheme === -1) return target;
+  const slash = target.indexOf('/', scheme + 3);
+  const query = target.indexOf('?', scheme + 3);
+  if (slash === -1 || (query !== -1 && query < slash)) return query === -1 ? '/' : `/${target.slice(query)}`;
+  return target.slice(slash);
 }

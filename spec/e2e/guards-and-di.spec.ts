@@ -126,3 +126,12 @@ describe('dependency injection', () => {
     expect(() => createApp({ controllers: [X] })).toThrow(expect.objectContaining({ code: 'RIVET_DI_REQUEST_CONTEXT' }));
   });
 });
+
+describe('dependency injection through inheritance', () => {
+  it('reports a subclass without its own constructor whose undecorated base takes parameters', () => {
+    class Db {}
+    class BaseController { constructor(readonly db: Db) {} }
+    @Controller('/inh') class Inh extends BaseController { @Get('/') x() { return 1; } }
+    expect(() => createApp({ controllers: [Inh] })).toThrow(/Inh: the constructor \(inherited from BaseController\) takes 1 parameter\(s\) but has no type information/);
+  });
+});

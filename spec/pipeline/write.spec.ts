@@ -11,7 +11,7 @@ async function written(write: Writer, result: unknown, options: { method?: 'GET'
   return { status: res.statusCode, type: res.headers['content-type'], length: res.headers['content-length'], body: res.body, raw: res.rawPayload };
 }
 
-const plain = compileWriter(200, false, []);
+const plain = compileWriter({ status: 200, explicit: false, headers: [], ownsResponse: false });
 
 describe('compileWriter', () => {
   it('sends an object as JSON with its byte length when the handler returns an object', async () => {
@@ -54,26 +54,26 @@ describe('compileWriter', () => {
   });
 
   it('answers 204 with no body when the handler returns undefined', async () => {
-    expect(await written(compileWriter(201, false, []), undefined)).toEqual({ status: 204, type: undefined, length: undefined, body: '', raw: Buffer.alloc(0) });
+    expect(await written(compileWriter({ status: 201, explicit: false, headers: [], ownsResponse: false }), undefined)).toEqual({ status: 204, type: undefined, length: undefined, body: '', raw: Buffer.alloc(0) });
   });
 
   it('answers the explicit status with no body when the handler returns undefined under @HttpCode', async () => {
-    expect(await written(compileWriter(202, true, []), undefined)).toMatchObject({ status: 202, body: '' });
+    expect(await written(compileWriter({ status: 202, explicit: true, headers: [], ownsResponse: false }), undefined)).toMatchObject({ status: 202, body: '' });
   });
 
   it('uses the compiled status when the handler returns a value', async () => {
-    expect(await written(compileWriter(201, false, []), { id: 1 }, { method: 'POST' })).toMatchObject({ status: 201, body: '{"id":1}' });
+    expect(await written(compileWriter({ status: 201, explicit: false, headers: [], ownsResponse: false }), { id: 1 }, { method: 'POST' })).toMatchObject({ status: 201, body: '{"id":1}' });
   });
 
   it('adds the fixed headers when the route declares response headers', async () => {
-    const write = compileWriter(200, false, [['Cache-Control', 'no-store'], ['X-Kind', 'test']]);
+    const write = compileWriter({ status: 200, explicit: false, headers: [['Cache-Control', 'no-store'], ['X-Kind', 'test']], ownsResponse: false });
     const res = await inject((req, response) => write(response, { ok: true }), { method: 'GET', url: '/' });
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-kind']).toBe('test');
   });
 
   it('adds the fixed headers when the handler returns undefined', async () => {
-    const write = compileWriter(200, false, [['X-Kind', 'empty']]);
+    const write = compileWriter({ status: 200, explicit: false, headers: [['X-Kind', 'empty']], ownsResponse: false });
     const res = await inject((req, response) => write(response, undefined), { method: 'GET', url: '/' });
     expect(res.statusCode).toBe(204);
     expect(res.headers['x-kind']).toBe('empty');
@@ -95,3 +95,24 @@ describe('compileWriter', () => {
     expect(() => plain(res, { n: 1n })).toThrow(TypeError);
   });
 });
+
+describe('compileWriter (content rules)', () => {
+  it('sends no content for @HttpCode(204) even when the handler returns a value', async () => {
+    expect(await written(compileWriter({ status: 204, explicit: true, headers: [], ownsResponse: false }), { id: 1 })).toMatchObject({ status: 204, body: '', length: undefined });
+  });
+
+  it('keeps a Content-Type set by @ResponseHeader for JSON results', async () => {
+    const write = compileWriter({ status: 200, explicit: false, headers: [['Content-Type', 'application/vnd.api+json']], ownsResponse: false });
+    expect(await written(write, { data: [] })).toMatchObject({ status: 200, type: 'application/vnd.api+json', body: '{"data":[]}' });
+  });
+
+  it('writes nothing for an undefined result when the handler owns the response through @Res()', async () => {
+    const write = compileWriter({ status: 200, explicit: false, headers: [], ownsResponse: true });
+    const res = await inject((_req, res) => {
+      write(res, undefined);
+      setTimeout(() => { res.writeHead(202, { 'content-type': 'text/plain' }); res.end('later'); }, 5);
+    }, { url: '/' });
+    expect([res.statusCode, res.payload]).toEqual([202, 'later']);
+  });
+});
+
