@@ -60,6 +60,11 @@ export class RouteTree<T> {
     if (!hasPercent) {
       const hit = this.#statics.get(path);
       if (hit !== undefined) return { value: hit, values: [] };
+      // '/users/' answers like '/users': one more Map lookup instead of the segment walk.
+      if (this.#ignoreTrailingSlash && path.length > 1 && path.charCodeAt(path.length - 1) === 47 /* / */) {
+        const trimmed = this.#statics.get(path.slice(0, -1));
+        if (trimmed !== undefined) return { value: trimmed, values: [] };
+      }
     }
     if (path.charCodeAt(0) !== 47 /* / */) return null;
     const segs = path.length === 1 ? [] : path.slice(1).split('/');

@@ -1,0 +1,30 @@
+'use strict';
+const autocannon = require('autocannon');
+
+/** Sends one request of `spec` and checks status (and body, when `spec.check` is given). Throws on mismatch. */
+async function checkRoute(serverName, port, spec) {
+  const res = await fetch(`http://127.0.0.1:${port}${spec.path}`, { method: spec.method, headers: spec.headers, body: spec.body });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = JSON.parse(text);
+  } catch { /* checked below */ }
+  if (res.status !== spec.status || (spec.check !== undefined && !spec.check(json))) {
+    throw new Error(`server "${serverName}" fails ${spec.name}: expected ${spec.status}, got ${res.status} ${text.slice(0, 200)}`);
+  }
+}
+
+/** One autocannon run against `route`; resolves with autocannon's result. */
+function load(port, route, { duration, connections, pipelining }) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}${route.path}`,
+    method: route.method,
+    headers: route.headers,
+    body: route.body,
+    connections,
+    pipelining,
+    duration,
+  });
+}
+
+module.exports = { checkRoute, load };
