@@ -1,3 +1,4 @@
+import { gcra, type Rate, type RateDecision } from './gcra';
 import type { Store } from './store';
 
 interface Entry {
@@ -49,6 +50,15 @@ export class MemoryStore implements Store {
     const value = Number(entry.value) + by;
     entry.value = String(value);
     return Promise.resolve({ value, ttlMs: entry.expires === Infinity ? -1 : entry.expires - now });
+  }
+
+  consume(key: string, rate: Rate, cost = 1): Promise<RateDecision> {
+    const now = Date.now();
+    const entry = this.#live(key, now);
+    const { decision, tat } = gcra(entry === undefined ? undefined : Number(entry.value), now, rate, cost);
+    // The bucket is full again at `tat`: the entry may vanish then (same as the PX expiry in Redis).
+    if (tat !== null) this.#entries.set(key, { value: String(tat), expires: tat });
+    return Promise.resolve(decision);
   }
 
   close(): Promise<void> {

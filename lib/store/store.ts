@@ -1,3 +1,5 @@
+import type { Rate, RateDecision } from './gcra';
+
 /**
  * Shared state with expiry: what rate limits, sessions, caches and API keys keep between requests, processes
  * and machines. `MemoryStore` serves one process; `RedisStore` shares state between processes.
@@ -15,6 +17,12 @@ export interface Store {
    * absent or expired; an existing counter keeps its expiry. Resolves with the new value and the ms left.
    */
   increment(key: string, ttlMs: number, by?: number): Promise<{ value: number; ttlMs: number }>;
+  /**
+   * Atomically takes `cost` (default 1) tokens from the rate-limit bucket under `key` (GCRA, see gcra.ts): at most
+   * `rate.burst` at once, refilled one per `rate.intervalMs`. Both built-in stores implement it with the same
+   * algorithm; a store without it cannot back `rateLimit` (createApp says so).
+   */
+  consume?(key: string, rate: Rate, cost?: number): Promise<RateDecision>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

@@ -38,6 +38,45 @@ export function runStoreCases(name: string, make: () => Promise<{ store: Store; 
       expect(last.ttlMs).toBeGreaterThan(0);
     });
 
+    it('admits exactly burst requests at once under concurrency, then refuses with the wait', async () => {
+      const rate = { intervalMs: 10_000, burst: 5 };
+      const all = await Promise.all(Array.from({ length: 12 }, () => store.consume!('rl', rate)));
+      expect(all.filter((d) => d.allowed)).toHaveLength(5);
+      expect(all.filter((d) => d.allowed).map((d) => d.remaining).sort()).toEqual([0, 1, 2, 3, 4]);
+      const refused = all.find((d) => !d.allowed)!;
+      expect(refused).toMatchObject({ allowed: false, remaining: 0 });
+      expect(refused.retryAfterMs).toBeGreaterThan(9_000);
+      expect(refused.retryAfterMs).toBeLessThanOrEqual(10_000);
+      expect(refused.resetMs).toBeGreaterThan(49_000);
+      expect(refused.resetMs).toBeLessThanOrEqual(50_000);
+    });
+
+    it('reports the first consume of a bucket with burst - cost remaining and one interval to reset', async () => {
+      const d = await store.consume!('first', { intervalMs: 1000, burst: 3 }, 2);
+      expect(d).toMatchObject({ allowed: true, remaining: 1, retryAfterMs: 0 });
+      expect(d.resetMs).toBeGreaterThan(1900);
+      expect(d.resetMs).toBeLessThanOrEqual(2000);
+      expect((await store.consume!('first', { intervalMs: 1000, burst: 3 }, 2)).allowed).toBe(false);
+    });
+
+    it('refills one token per interval', async () => {
+      // Slack for a slow machine: the refilled token stays the only one from 200 ms until 400 ms.
+      const rate = { intervalMs: 200, burst: 2 };
+      expect((await store.consume!('refill', rate)).allowed).toBe(true);
+      expect((await store.consume!('refill', rate)).allowed).toBe(true);
+      expect((await store.consume!('refill', rate)).allowed).toBe(false);
+      await sleep(230);
+      expect(await store.consume!('refill', rate)).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await store.consume!('refill', rate)).allowed).toBe(false);
+    });
+
+    it('fits fractional intervals exactly (1000/3 ms three times fills a 1 s bucket)', async () => {
+      const rate = { intervalMs: 1000 / 3, burst: 3 };
+      const all = [];
+      for (let i = 0; i < 4; i++) all.push((await store.consume!('frac', rate)).allowed);
+      expect(all).toEqual([true, true, true, false]);
+    });
+
     it('starts a counter again after it expired', async () => {
       await store.increment('e', 40);
       await store.increment('e', 40);

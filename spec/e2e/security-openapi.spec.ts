@@ -1,0 +1,93 @@
+import { ApiKeyGuard, Controller, createApp, Get, Guard, JwtGuard, Post, RateLimit, Roles, RolesGuard, Scopes } from '../../lib';
+import { serve } from '../helpers/http';
+import { operations, unresolvedRefs, validateOpenApi } from '../openapi/support/validate';
+
+/** Every guard's scheme appears in the OpenAPI document on exactly the routes it protects. */
+
+const jwt = new JwtGuard({ secret: 'a-test-secret-of-at-least-32-bytes!!', algorithms: ['HS256'] });
+const apiKey = new ApiKeyGuard({ keys: ['k'] });
+
+@Controller('/public')
+class PublicController {
+  @Get('/') list() { return []; }
+  @Post('/login') @RateLimit({ points: 5, duration: 60 }) login() { return {}; }
+}
+
+@Controller('/books')
+@Guard(jwt, RolesGuard)
+class BooksController {
+  @Get('/') list() { return []; }
+  @Post('/') @Scopes('books:write') create() { return {}; }
+  @Get('/admin') @Roles('admin') admin() { return {}; }
+  @Get('/both') @Guard(apiKey) both() { return {}; }
+}
+
+@Controller('/machines')
+@Guard(apiKey)
+class MachinesController {
+  @Get('/') list() { return []; }
+}
+
+describe('security in the OpenAPI document', () => {
+  const app = createApp({
+    controllers: [PublicController, BooksController, MachinesController],
+    openapi: { title: 'Secure', version: '1.0.0' },
+    rateLimit: { points: 100, duration: 60 },
+  });
+  const doc = app.openapi();
+  const security = Object.fromEntries(operations(doc).map(({ path, verb, op }) => [`${verb.toUpperCase()} ${path}`, op.security]));
+
+  it('names each scheme on exactly the routes its guard protects, with their scopes and roles', () => {
+    expect(security).toEqual({
+      'GET /public': [],
+      'POST /public/login': [],
+      'GET /books': [{ bearer: [] }],
+      'POST /books': [{ bearer: ['books:write'] }],
+      'GET /books/admin': [{ bearer: ['admin'] }],
+      'GET /books/both': [{ bearer: [], apiKey: [] }],
+      'GET /machines': [{ apiKey: [] }],
+    });
+    expect(doc.components.securitySchemes).toEqual({
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+      apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+    });
+  });
+
+  it('documents 401 where a guard authenticates and 429 where a rate limit applies, with Retry-After', () => {
+    const responses = Object.fromEntries(operations(doc).map(({ path, verb, op }) => [`${verb.toUpperCase()} ${path}`, Object.keys(op.responses)]));
+    expect(responses['GET /public']).toEqual(['200', '429']);
+    expect(responses['GET /books']).toEqual(['200', '401', '403', '429']);
+    expect(doc.components.responses?.TooManyRequests).toEqual({
+      description: 'The rate limit is exhausted; retry after the given delay.',
+      headers: {
+        'Retry-After': { description: 'Seconds until a request is allowed again.', schema: { type: 'integer', minimum: 1 } },
+        'RateLimit-Limit': { description: 'Requests allowed at once (the bucket size).', schema: { type: 'integer' } },
+        'RateLimit-Remaining': { description: 'Requests left now.', schema: { type: 'integer' } },
+        'RateLimit-Reset': { description: 'Seconds until the full limit is available again.', schema: { type: 'integer' } },
+      },
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+    });
+  });
+
+  it('documents 429 only on limited routes when there is no app-wide limit', () => {
+    const only = createApp({ controllers: [PublicController], openapi: true }).openapi();
+    const keys = Object.fromEntries(operations(only).map(({ path, verb, op }) => [`${verb.toUpperCase()} ${path}`, Object.keys(op.responses)]));
+    expect(keys).toEqual({ 'GET /public': ['200'], 'POST /public/login': ['201', '429'] });
+  });
+
+  it('is a valid OpenAPI 3.1 document', () => {
+    expect(unresolvedRefs(doc)).toEqual([]);
+    expect(validateOpenApi(doc)).toMatchObject({ valid: true });
+  });
+
+  it('serves the same document that enforces the guards', async () => {
+    const client = await serve(app);
+    try {
+      await client.get('/books').expect(401);
+      await client.get('/machines').set('x-api-key', 'k').expect(200);
+      await client.get('/openapi.json').expect(200);
+    } finally {
+      await client.close();
+    }
+  });
+});
