@@ -1,0 +1,63 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Client } from 'undici';
+
+interface Line { msg?: string; listening?: string; pid?: number; status?: number; route?: string }
+
+describe('listen({ workers }) with node:cluster', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => { if (child?.exitCode === null) child.kill('SIGKILL'); });
+
+  it('serves from two workers on one port and drains both on SIGTERM', async () => {
+    child = fork(join(__dirname, '../runtime/fixtures/server.ts'), [], {
+      execArgv: ['-r', join(__dirname, '../runtime/fixtures/register.js')],
+      env: { ...process.env, WORKERS: '2', WORK_MS: '300' },
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
+    const lines: Line[] = [];
+    let buffered = '';
+    const listening = new Promise<string>((resolve) => {
+      child!.stdout!.on('data', (c: Buffer) => {
+        buffered += c.toString();
+        let nl: number;
+        while ((nl = buffered.indexOf('\n')) !== -1) {
+          const line = JSON.parse(buffered.slice(0, nl)) as Line;
+          buffered = buffered.slice(nl + 1);
+          if (line.listening !== undefined) resolve(line.listening);
+          lines.push(line);
+        }
+      });
+    });
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    const url = await listening;
+
+    // A new connection per request: the primary hands connections to the workers in turn.
+    const pids = new Set<number>();
+    for (let i = 0; i < 10; i++) {
+      const client = new Client(url);
+      const res = await client.request({ method: 'GET', path: '/pid' });
+      pids.add(((await res.body.json()) as { pid: number }).pid);
+      await client.close();
+    }
+    expect(pids.size).toBe(2);
+    expect(pids.has(child.pid!)).toBe(false);
+
+    // One slow request in flight on each worker, and one background task, when the primary gets SIGTERM.
+    const clients = [new Client(url), new Client(url), new Client(url)];
+    const inFlight = clients.slice(0, 2).map((c) => c.request({ method: 'GET', path: '/work' }).then(async (r) => ({ status: r.statusCode, body: await r.body.json() })));
+    await (await clients[2].request({ method: 'GET', path: '/later' })).body.text();
+    await sleep(100);
+    child.kill('SIGTERM');
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(await exited).toBe(0);
+    await Promise.all(clients.map((c) => c.close()));
+
+    const workerPids = [...pids];
+    expect(lines.filter((l) => l.msg === 'worker listening')).toHaveLength(2);
+    for (const pid of workerPids) expect(lines).toContainEqual(expect.objectContaining({ msg: 'shutting down', pid }));
+    expect(lines.filter((l) => l.msg === 'background task done')).toHaveLength(1);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'shutting down the cluster', pid: child.pid }));
+  }, 20000);
+});

@@ -1,0 +1,23 @@
+import type { LoggerOptions } from '../../lib';
+
+/** A log line as pino writes it. */
+export type LogLine = Record<string, unknown> & { level: number; msg: string };
+
+/** A `logger.destination` that keeps the parsed lines, for asserting on logs. */
+export function captureLogs(): { lines: LogLine[]; destination: NonNullable<LoggerOptions['destination']>; access(): LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    destination: { write: (line: string) => { lines.push(JSON.parse(line) as LogLine); } },
+    access: () => lines.filter((l) => l.msg === 'request completed' || l.msg === 'request failed' || l.msg === 'request aborted by the client'),
+  };
+}
+
+/** Resolves once `predicate` holds, polling every 5 ms (fails after `ms`). */
+export async function until(predicate: () => boolean, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
