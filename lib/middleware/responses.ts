@@ -1,0 +1,60 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { RouteParts } from '../pipeline/build';
+import { documentOutput } from '../openapi/responses';
+import type { CompiledRoute } from '../pipeline/compiled-route';
+import { compileWriter, sendPlain, type Writer, type WriterOptions } from '../pipeline/write';
+import type { Store } from '../store/store';
+import { CACHE, cacheRoute, type RecordedCache } from './cache';
+import { CacheService, type CacheState } from './cache-service';
+import { compileCompressedSend, type NormalizedCompression } from './compress';
+import type { NormalizedSerializers } from './negotiate';
+import { PAGINATE, withPageLinks } from './paginate';
+
+const LINK_DOC = { description: 'RFC 8288 links to the first, previous, next and (with a total) last page, keeping the other query parameters.', schema: { type: 'string' } };
+
+/** The normalized options this module compiles (from `createApp`). */
+export interface ResponseOptions {
+  readonly compression: NormalizedCompression | null;
+  readonly serializers: NormalizedSerializers | null;
+  readonly store: Store;
+}
+
+/** How an app's responses are produced beyond the plain writer: compiled once, applied per route at start-up. */
+export interface ResponseFeatures {
+  /**
+   * One route's parts with its output adapted: negotiation and compression stages in the writer, `@Paginate`
+   * links, `@Cache`. `parts` itself when nothing applies, so such a route runs exactly the plain pipeline.
+   */
+  adapt(route: CompiledRoute, parts: RouteParts, writer: WriterOptions): RouteParts;
+}
+
+/**
+ * Compiles compression, negotiation, caching and pagination for one app. Registers the app's
+ * {@link CacheService} in `container` (before controllers are resolved), so handlers can inject it.
+ */
+export function compileResponses(options: ResponseOptions, container: DependencyContainer): ResponseFeatures {
+  const serialize = options.serializers?.serialize ?? null;
+  const send = options.compression === null ? null : compileCompressedSend(options.compression);
+  const staged = serialize !== null || send !== null;
+  const negotiated = options.serializers !== null && options.serializers.mediaTypes.length > 1 ? options.serializers.mediaTypes : null;
+  const state: CacheState = { store: options.store, routes: [] };
+  const service = new CacheService();
+  CacheService.bind(service, state);
+  container.register(CacheService, { useValue: service });
+
+  return {
+    adapt(route, parts, writer) {
+      const cache = route.descriptor.metadata.get(CACHE) as RecordedCache | undefined;
+      const paginated = route.descriptor.metadata.has(PAGINATE);
+      if (!staged && cache === undefined && !paginated) return parts;
+      if (negotiated !== null) documentOutput(route, { mediaTypes: negotiated });
+      if (paginated) documentOutput(route, { headers: { Link: LINK_DOC } });
+      const stages: WriterOptions = { ...writer, serialize, send };
+      const links = paginated ? withPageLinks : (w: Writer): Writer => w;
+      if (cache !== undefined) {
+        return cacheRoute(route, cache, parts, stages, { store: options.store, state, serializers: options.serializers, send: send ?? sendPlain }, links);
+      }
+      return { ...parts, write: links(compileWriter(stages)) };
+    },
+  };
+}
