@@ -7,14 +7,17 @@ import { inject, type InjectRequest, type InjectResponse } from './http/inject';
 import type { GuardRef } from './metadata/types';
 import { buildRouteHandler } from './pipeline/build';
 import type { CompiledRoute } from './pipeline/compiled-route';
-import { compileDispatchHooks, wrapRoute } from './pipeline/feature';
+import { compileDispatchHooks, wrapRoute, wrapServed, type Feature } from './pipeline/feature';
 import { featuresFor } from './features';
+import { bodyLimitOf } from './security/limits';
 import { RequestContext } from './pipeline/context';
 import { compileParam } from './pipeline/extract';
 import { compileGuardChain, type CanActivate } from './pipeline/guards';
-import { compileWriter } from './pipeline/write';
+import { compileWriter, type WriterOptions } from './pipeline/write';
+import { compileResponses } from './middleware/responses';
 import { compileTable, describeRoutes, type RouteDescriptor } from './router/compile';
 import { createDispatcher, type Dispatch } from './router/dispatch';
+import { parseTemplate } from './router/path';
 import type { RouteHandler } from './router/methods';
 import { buildDocument } from './openapi/document';
 import { normalizeOpenApiOptions } from './openapi/options';
@@ -63,6 +66,8 @@ export function createApp(options: AppOptions): App {
   const opts = normalizeOptions(options);
   const container = createAppContainer(opts.container, opts.providers);
   const descriptors = describeRoutes(opts.controllers);
+  // Features first: they register what user classes may inject (the logger, the metrics registry) before the DI check.
+  const features = featuresFor(opts, container);
 
   // DI graph first, for every controller and guard class, so that all unresolvable dependencies show at once.
   const errors: RivetError[] = [];
@@ -93,16 +98,20 @@ export function createApp(options: AppOptions): App {
     return instance;
   };
 
-  const features = featuresFor(opts, container);
+  // Negotiation, compression, @Cache and @Paginate change how results are written; before any controller is
+  // resolved, since this registers the injectable CacheService.
+  const responses = compileResponses(opts, container);
   const instances = new Map<Function, object>();
   const compiledRoutes: CompiledRoute[] = [];
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
   // The document comes from the compiled table, once; its own routes join the table but not the document.
   let document = opts.openapi === null ? null : buildDocument(compiledRoutes, opts.openapi);
   const served = document === null || opts.openapi === null ? [] : docsRoutes(JSON.stringify(document), opts.openapi, opts.docs, opts.debug);
-  const tree = compileTable([...routes, ...served], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
+  // Routes without a controller (docs, health, metrics) join the table too, wrapped by the features that label them.
+  const extra = [...served, ...features.flatMap(featureRoutes)].map((r) => ({ descriptor: r.descriptor, handler: wrapServed(features, r.descriptor, r.handler) }));
+  const tree = compileTable([...routes, ...extra], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
   const dispatch = createDispatcher(tree, opts.debug, compileDispatchHooks(features));
-  const server = createHttpServer(dispatch);
+  const server = createHttpServer(dispatch, Object.assign({}, ...features.map((f) => f.serverOptions ?? {})));
 
   function buildHandler(d: RouteDescriptor): RouteHandler {
     const requestScoped = d.controllerMeta.options.scope === 'request';
@@ -124,10 +133,12 @@ export function createApp(options: AppOptions): App {
     compiled.forEach((c, i) => { extractors[d.params[i].meta.index] = c.extract; });
     const readsBody = compiled.some((c) => c.readsBody);
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
+    for (const f of features) if (f.guardsFor !== undefined) guards.push(...f.guardsFor(d));
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
     const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status };
     compiledRoutes.push(record);
-    return wrapRoute(features, record, buildRouteHandler({
+    const writer: WriterOptions = { status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res') };
+    return wrapRoute(features, record, buildRouteHandler(responses.adapt(record, {
       info: { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata },
       paramNames: d.paramNames,
       instance,
@@ -136,10 +147,10 @@ export function createApp(options: AppOptions): App {
       extractors,
       asyncArgs: compiled.some((c) => c.async),
       guards: compileGuardChain(guards),
-      body: readsBody ? { limit: opts.bodyLimit, text: compiled.some((c) => c.textBody) } : null,
-      write: compileWriter({ status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res') }),
+      body: readsBody ? { limit: bodyLimitOf(d.metadata, opts.bodyLimit), text: compiled.some((c) => c.textBody) } : null,
+      write: compileWriter(writer),
       debug: opts.debug,
-    }));
+    }, writer)));
   }
 
   const summaries: RouteSummary[] = compiledRoutes.map(({ descriptor: d, guards }) => ({
@@ -150,18 +161,30 @@ export function createApp(options: AppOptions): App {
     guards: guards.map((g) => g.constructor.name),
   }));
 
-  return {
+  // One close for the app's life: a signal and an explicit close() share the same drain.
+  let closing: Promise<void> | null = null;
+  const listener = features.find((f) => f.listen !== undefined);
+  const app: App = {
     server,
     container,
     handle: dispatch,
-    listen: (listenOptions) => listen(server, listenOptions),
-    close: async () => {
+    listen: (listenOptions = {}) => (listener === undefined ? listen(server, listenOptions) : listener.listen!(listenOptions, (o) => listen(server, o))),
+    close: () => (closing ??= (async () => {
+      for (const f of features) await f.beforeClose?.();
       await close(server);
       for (const f of [...features].reverse()) await f.onClose?.();
       if (opts.ownsStore) await opts.store.close();
-    },
+    })()),
     inject: (request) => inject(dispatch, request),
     routes: () => summaries.map((r) => ({ ...r, guards: [...r.guards] })),
     openapi: () => (document ??= buildDocument(compiledRoutes, normalizeOpenApiOptions(true, false).openapi!)),
   };
+  for (const f of features) f.attach?.(app);
+  return app;
+}
+
+/** A feature's own routes as dispatch-table entries; a bad path is a RivetError naming the option. */
+function featureRoutes(f: Feature) {
+  const where = `createApp({ ${f.name} })`;
+  return (f.routes ?? []).map((r) => ({ descriptor: { method: r.method, path: r.path, segments: parseTemplate(r.path, where), where }, handler: r.handler }));
 }

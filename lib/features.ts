@@ -1,13 +1,24 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { NormalizedOptions } from './options';
 import type { Feature } from './pipeline/feature';
+import { runtimeFeatures } from './runtime/features';
+import { staticFeature } from './middleware/static';
+import { securityFeatures } from './security/features';
 
 /**
  * The features an app's options turn on, in the order they run on each request. Each feature module exports a
  * factory that validates its options once and precomputes what it can; an option left out adds nothing.
  */
 export function featuresFor(options: NormalizedOptions, container: DependencyContainer): Feature[] {
-  const features: Feature[] = [];
+  // Runtime first: the lifecycle, then request ids, access log and metrics, so every later feature's answers carry
+  // an id and are logged and counted; the handler timeout wraps every later route wrapper.
+  const features: Feature[] = [...runtimeFeatures(options.runtime, container, options.debug)];
+  // Security next (lib/security/features.ts has the inner order): headers and CORS before routing, so that even
+  // a 404 carries them; then request limits, rate limits and the session around each route, before its guards.
+  features.push(...securityFeatures(options.security, options.store, options.debug));
+  // Static files last: they add table routes only (no request hook), labelled by the runtime features above.
+  const files = staticFeature(options.static, options.compression, options.debug);
+  if (files !== null) features.push(files);
   void options;
   void container;
   return features;

@@ -46,5 +46,47 @@ export { RedisStore } from './store/redis';
 export type { Store } from './store/store';
 export type { RedisStoreOptions } from './store/redis';
 
+/** Production runtime: logging, request ids, timeouts, graceful shutdown, health probes, metrics. */
+export { Logger } from './runtime/logger';
+export { MetricsRegistry } from './runtime/metrics';
+export { Timeout } from './runtime/timeouts';
+export type { LoggerOptions, LogLevel, RequestIdOptions, TimeoutOptions, ShutdownOptions, HealthOptions, MetricsOptions } from './runtime/options';
+export type { HealthIndicator, HealthCheckRef, CheckResult } from './runtime/health-checks';
+export type { LivenessReport, ReadinessReport } from './runtime/health';
+export type { OnShutdown } from './runtime/lifecycle';
+export type { AccessLogEntry } from './runtime/observe';
+
+/** Responses: compression, content negotiation, static files, caching and pagination. */
+export { Cache } from './middleware/cache';
+export { CacheService } from './middleware/cache-service';
+export { Paginate, Paginated, paginate, OffsetPageQuery, CursorPageQuery, encodeCursor, decodeCursor } from './middleware/paginate';
+export { NotAcceptableError, RangeNotSatisfiableError } from './middleware/errors';
+export type { CacheOptions } from './middleware/cache';
+export type { PaginateOptions, OffsetPaginated, CursorPaginated } from './middleware/paginate';
+export type { CompressionOptions, Encoding } from './middleware/compress';
+export type { Serializer, SerializersOption } from './middleware/negotiate';
+export type { StaticOptions } from './middleware/static';
+
+/** Security: authentication guards, roles, sessions, CORS, security headers, rate limits and request limits. */
+export { JwtGuard } from './security/jwt';
+export { signJwt } from './security/sign';
+export { ApiKeyGuard, MemoryApiKeyStore, RedisApiKeyStore } from './security/api-key';
+export { Roles, Scopes, RolesGuard } from './security/roles';
+export { RateLimit } from './security/rate-limit';
+export { SecurityHeaders, NONCE, cspNonce } from './security/headers';
+export { Limits } from './security/limits';
+export type { JwtGuardOptions, JwtAlgorithm, PublicJwk } from './security/jwt';
+export type { JwksOptions } from './security/jwks';
+export type { SignJwtOptions } from './security/sign';
+export type { ApiKeyGuardOptions, ApiKeyStore, ApiKeyPrincipal } from './security/api-key';
+export type { RolesGuardOptions } from './security/roles';
+export type { SessionOptions, SessionCookieOptions } from './security/session';
+export type { Session } from './pipeline/context';
+export type { CorsOptions, CorsOrigin } from './security/cors';
+export type { SecurityHeadersOptions, CspSources } from './security/headers';
+export type { RateLimitOptions, RateLimitRule, RateLimitKey } from './security/rate-limit';
+export type { LimitsOptions, RouteLimits } from './security/limits';
+export type { Rate, RateDecision } from './store/gcra';
+
 /** Errors for the developer, thrown at start-up. */
 export { RivetError, RivetAggregateError } from './errors/rivet-error';

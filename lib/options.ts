@@ -4,6 +4,16 @@ import { RivetError } from './errors/rivet-error';
 import type { GuardRef } from './metadata/types';
 import { MemoryStore } from './store/memory';
 import type { Store } from './store/store';
+import type { CorsOptions } from './security/cors';
+import type { SecurityHeadersOptions } from './security/headers';
+import type { LimitsOptions } from './security/limits';
+import { normalizeSecurityOptions, type NormalizedSecurity } from './security/options';
+import type { RateLimitOptions } from './security/rate-limit';
+import type { SessionOptions } from './security/session';
+import { normalizeRuntimeOptions, type LoggerOptions, type HealthOptions, type MetricsOptions, type NormalizedRuntime, type RequestIdOptions, type ShutdownOptions, type TimeoutOptions } from './runtime/options';
+import { normalizeCompression, type CompressionOptions, type NormalizedCompression } from './middleware/compress';
+import { normalizeSerializers, type NormalizedSerializers, type SerializersOption } from './middleware/negotiate';
+import { normalizeStatic, type NormalizedStatic, type StaticOptions } from './middleware/static';
 import { normalizeOpenApiOptions, type DocsOptions, type NormalizedDocs, type NormalizedOpenApi, type OpenApiOptions } from './openapi/options';
 
 /** Options of `createApp`. */
@@ -18,8 +28,8 @@ export interface AppOptions {
   container?: DependencyContainer;
   /** Adds the message and stack of server errors to problem bodies. Never in production. Default: false. */
   debug?: boolean;
-  /** Request limits. */
-  limits?: { /** Largest accepted body in bytes (default 1 MiB). */ body?: number };
+  /** Request limits, on by default: body 1 MiB (413), headers 16 KiB (431), path parameter 1024 and URL 8192 characters (414). */
+  limits?: LimitsOptions;
   /** Router behaviour. */
   router?: { /** Whether `/users/` matches `/users` (default true). `false` makes them distinct (404). */ ignoreTrailingSlash?: boolean };
   /** Serves the OpenAPI 3.1 document (at `/openapi.json`) with its info fields. Off unless given. */
@@ -31,6 +41,40 @@ export interface AppOptions {
    * Default: a `MemoryStore` owned (and closed) by the app; pass a `RedisStore` to share state between processes.
    */
   store?: Store;
+
+  // Security (lib/security): see docs/guides/security.md.
+  /** CORS; closed (no CORS headers) unless given. `true` allows any origin without credentials. */
+  cors?: CorsOptions | boolean;
+  /** The helmet/Hono set of security headers (CSP, HSTS on TLS, nosniff…). Off unless given; the scaffold turns it on. */
+  securityHeaders?: SecurityHeadersOptions | boolean;
+  /** An app-wide rate limit per client, e.g. `{ points: 100, duration: 60 }`; `@RateLimit` sets one per route. */
+  rateLimit?: RateLimitOptions | false;
+  /** Server-side sessions behind a signed cookie, at `ctx.session`. */
+  session?: SessionOptions | false;
+  /** How many reverse proxies stand in front of the app (client address, TLS detection). Default 0: none trusted. */
+  trustProxy?: number | false;
+
+  // Production runtime (lib/runtime): see docs/guides/production.md.
+  /** Structured JSON logs (pino) with an access-log line per request. Off unless given; `LOG_LEVEL` sets the level. */
+  logger?: LoggerOptions | boolean;
+  /** An id per request (`X-Request-ID`, taken from the client when valid), echoed, logged and in problem bodies. */
+  requestId?: RequestIdOptions | boolean;
+  /** Header and request timeouts against slow clients (408) and the handler timeout (503, `ctx.signal` aborts). */
+  timeouts?: TimeoutOptions | boolean;
+  /** Drains on SIGTERM/SIGINT, then exits. `app.close()` drains the same way without it. */
+  shutdown?: ShutdownOptions | boolean;
+  /** Liveness (`/health`) and readiness (`/ready`) probes with user checks. */
+  health?: HealthOptions | boolean;
+  /** Prometheus metrics at `/metrics` (prom-client). */
+  metrics?: MetricsOptions | boolean;
+
+  // Responses (lib/middleware): see docs/guides/responses.md and docs/guides/static-files.md.
+  /** gzip, brotli and deflate by `Accept-Encoding`, for bodies of at least `threshold` bytes (default 1024). Off unless given. */
+  compression?: CompressionOptions | boolean;
+  /** Directories served under URL prefixes, with ETag/Last-Modified/304, ranges and Cache-Control. */
+  static?: StaticOptions | StaticOptions[];
+  /** Response formats by media type, chosen from `Accept`; JSON is always offered, first. Off (JSON only) unless given. */
+  serializers?: SerializersOption;
 }
 
 /** Options after defaults were applied and values checked. */
@@ -47,9 +91,15 @@ export interface NormalizedOptions {
   readonly store: Store;
   /** Whether the app created `store` (and so closes it). */
   readonly ownsStore: boolean;
+  /** Limits, CORS, security headers, rate limits, sessions (lib/security). */
+  readonly security: NormalizedSecurity;
+  /** Logger, request ids, timeouts, shutdown, health and metrics. */
+  readonly runtime: NormalizedRuntime;
+  /** Compression, static files and negotiation (lib/middleware); `null`/empty when off. */
+  readonly compression: NormalizedCompression | null;
+  readonly static: readonly NormalizedStatic[];
+  readonly serializers: NormalizedSerializers | null;
 }
-
-const MiB = 1024 * 1024;
 
 /** Applies defaults and validates `createApp` options once, at start-up. */
 export function normalizeOptions(options: AppOptions): NormalizedOptions {
@@ -61,10 +111,8 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
       throw new RivetError('RIVET_OPTIONS_INVALID', `controllers[${i}] is ${String(c)}, not a class.\n  Fix: pass controller classes (check the import).`);
     }
   });
-  const bodyLimit = options.limits?.body ?? MiB;
-  if (!Number.isInteger(bodyLimit) || bodyLimit < 0) {
-    throw new RivetError('RIVET_OPTIONS_INVALID', `limits.body is ${String(bodyLimit)}.\n  Fix: give a whole number of bytes, e.g. 1048576.`);
-  }
+  const security = normalizeSecurityOptions(options);
+  const bodyLimit = security.limits.body;
   const { openapi, docs } = normalizeOpenApiOptions(options.openapi, options.docs);
   return {
     controllers: options.controllers,
@@ -78,5 +126,10 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
     docs,
     store: options.store ?? new MemoryStore(),
     ownsStore: options.store === undefined,
+    security,
+    runtime: normalizeRuntimeOptions(options),
+    compression: normalizeCompression(options.compression),
+    static: normalizeStatic(options.static),
+    serializers: normalizeSerializers(options.serializers),
   };
 }

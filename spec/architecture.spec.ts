@@ -21,6 +21,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   security: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'openapi', 'store'],
   middleware: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'openapi', 'store'],
   realtime: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'openapi'],
+  runtime: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'store'],
 };
 
 function files(dir: string): string[] {

@@ -13,7 +13,16 @@ export interface Problem {
   errors?: ValidationIssue[];
   /** Debug mode only. */
   stack?: string;
+  /** The request id (`X-Request-ID`), when the app assigns ids (`requestId` option). */
+  requestId?: string;
 }
+
+/** Set on a request by the request-id feature (lib/runtime); `sendError` copies it into the problem body. */
+export const REQUEST_ID: unique symbol = Symbol('rivet.requestId');
+/** Where `sendError` leaves a server error (5xx) for the access log; errors/ stays a leaf and logs nothing itself. */
+export const REQUEST_ERROR: unique symbol = Symbol('rivet.requestError');
+
+type AnnotatedRequest = IncomingMessage & { [REQUEST_ID]?: string; [REQUEST_ERROR]?: unknown };
 
 /**
  * The problem body for anything thrown. Only the RFC 9457 fields (plus `errors`) are copied: an error's
@@ -41,6 +50,8 @@ export function toProblem(err: unknown, instance: string, debug: boolean): Probl
 
 /** Sends `problem` as `application/problem+json`, with the error's headers (e.g. `Allow`, `WWW-Authenticate`). */
 export function writeProblem(res: ServerResponse, problem: Problem, headers?: Record<string, string>): void {
+  // Already answered (a handler that timed out and failed later): nothing to add, and the connection stays usable.
+  if (res.writableEnded) return;
   if (res.headersSent) {
     // The status line is gone: the only honest signal left is an aborted connection.
     res.destroy();
@@ -56,7 +67,11 @@ export function writeProblem(res: ServerResponse, problem: Problem, headers?: Re
 
 /** Renders anything thrown as a problem for `req` and sends it, with the error's own headers if it is an {@link HttpError}. */
 export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, debug: boolean): void {
-  writeProblem(res, toProblem(err, req.url ?? '/', debug), err instanceof HttpError ? err.headers : undefined);
+  const problem = toProblem(err, req.url ?? '/', debug);
+  const id = (req as AnnotatedRequest)[REQUEST_ID];
+  if (id !== undefined) problem.requestId = id;
+  if (problem.status >= 500) (req as AnnotatedRequest)[REQUEST_ERROR] = err;
+  writeProblem(res, problem, err instanceof HttpError ? err.headers : undefined);
 }
 
 function safeString(value: unknown): string {

@@ -1,4 +1,4 @@
-import { createServer, STATUS_CODES, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Dispatch } from '../router/dispatch';
 
@@ -8,6 +8,8 @@ export interface ListenOptions {
   port?: number;
   /** Interface to bind. Default `127.0.0.1`; use `0.0.0.0` (or `::`) to accept outside connections. */
   host?: string;
+  /** Runs a node:cluster of this many worker processes sharing the port (`'auto'`: one per CPU); see lib/runtime/cluster.ts. */
+  workers?: number | 'auto';
 }
 
 /** The bound address, as `listen()` resolves it. */
@@ -23,8 +25,8 @@ export interface BoundAddress {
  * The node:http server of an app. Requests node rejects before they reach Rivet (malformed request line,
  * headers too large) are answered with a problem+json body too: 400, or 431 for oversized headers.
  */
-export function createHttpServer(dispatch: Dispatch): Server {
-  const server = createServer(dispatch);
+export function createHttpServer(dispatch: Dispatch, options: ServerOptions = {}): Server {
+  const server = createServer(options, dispatch);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true) {
       socket.destroy();

@@ -2,7 +2,7 @@ import { RivetError } from '../errors/rivet-error';
 import type { ContactObject, ExternalDocsObject, LicenseObject, ServerObject, TagGroupObject, TagObject } from './types';
 
 /** The error statuses Rivet documents by itself, from what each route does. */
-export type AutoErrorStatus = 400 | 401 | 403 | 404 | 413 | 415 | 422;
+export type AutoErrorStatus = 400 | 401 | 403 | 404 | 406 | 413 | 415 | 422 | 429;
 
 /** `createApp({ openapi })`: the document's top-level fields and where it is served. */
 export interface OpenApiOptions {
@@ -26,7 +26,8 @@ export interface OpenApiOptions {
   path?: string | false;
   /**
    * The error responses Rivet adds from what routes do (422 where input is validated, 401/403 where guards run,
-   * 404 where the path has parameters, 400/413/415 where a body is read). `false` adds none; an object turns
+   * 404 where the path has parameters, 400/413/415 where a body is read, 429 where a rate limit applies, 406 where
+   * `serializers` offer several formats). `false` adds none; an object turns
    * single statuses off, e.g. `{ 404: false }`. Default `true`.
    */
   errorResponses?: boolean | { [S in AutoErrorStatus]?: boolean };
@@ -55,7 +56,7 @@ export interface NormalizedDocs {
   readonly redocExplicit: boolean;
 }
 
-const AUTO_STATUSES: readonly AutoErrorStatus[] = [400, 401, 403, 404, 413, 415, 422];
+const AUTO_STATUSES: readonly AutoErrorStatus[] = [400, 401, 403, 404, 406, 413, 415, 422, 429];
 
 /** Checks `openapi` and `docs` once at start-up. The document is served only when `openapi` is given. */
 export function normalizeOpenApiOptions(

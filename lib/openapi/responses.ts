@@ -51,15 +51,52 @@ export const PROBLEM_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
 };
 
 /** The shared error responses (`components.responses`), by the status Rivet answers with. */
-const AUTO_RESPONSES: Record<AutoErrorStatus, { name: string; description: string; schema: string }> = {
+const AUTO_RESPONSES: Record<AutoErrorStatus, { name: string; description: string; schema: string; headers?: Record<string, HeaderObject> }> = {
   400: { name: 'BadRequest', description: 'The body is not well-formed (for example malformed JSON).', schema: 'Problem' },
   401: { name: 'Unauthorized', description: 'Credentials are missing or invalid.', schema: 'Problem' },
   403: { name: 'Forbidden', description: 'A guard refused the request.', schema: 'Problem' },
   404: { name: 'NotFound', description: 'The resource does not exist.', schema: 'Problem' },
+  406: { name: 'NotAcceptable', description: 'None of the formats the route sends (its content types) matches the Accept header.', schema: 'Problem' },
   413: { name: 'PayloadTooLarge', description: 'The body is larger than the limit.', schema: 'Problem' },
   415: { name: 'UnsupportedMediaType', description: 'The body has a media type or content encoding this route does not read.', schema: 'Problem' },
   422: { name: 'ValidationFailed', description: 'The input breaks the declared constraints; `errors` lists each one.', schema: 'ValidationProblem' },
+  429: {
+    name: 'TooManyRequests',
+    description: 'The rate limit is exhausted; retry after the given delay.',
+    schema: 'Problem',
+    headers: {
+      'Retry-After': { description: 'Seconds until a request is allowed again.', schema: { type: 'integer', minimum: 1 } },
+      'RateLimit-Limit': { description: 'Requests allowed at once (the bucket size).', schema: { type: 'integer' } },
+      'RateLimit-Remaining': { description: 'Requests left now.', schema: { type: 'integer' } },
+      'RateLimit-Reset': { description: 'Seconds until the full limit is available again.', schema: { type: 'integer' } },
+    },
+  },
 };
+
+// Routes a rate limit applies to, recorded by the rate-limit feature while routes compile (keyed by route: nothing global).
+const rateLimited = new WeakSet<CompiledRoute>();
+
+/** Records that a rate limit applies to `route`, so its operation documents the 429 response. */
+export function documentRateLimit(route: CompiledRoute): void {
+  rateLimited.add(route);
+}
+
+/** What output features (content negotiation, pagination, cache) add to a route's documented success response. */
+export interface OutputDoc {
+  /** The media types a data result can be sent in (negotiation), replacing `application/json`. */
+  readonly mediaTypes?: readonly string[];
+  /** Response headers the feature sets, e.g. `Link` or `ETag`. */
+  readonly headers?: Readonly<Record<string, HeaderObject>>;
+}
+
+// Recorded by lib/middleware while routes compile, keyed by route: nothing global.
+const outputDocs = new WeakMap<CompiledRoute, OutputDoc>();
+
+/** Records what an output feature adds to `route`'s success response (merged with earlier records). */
+export function documentOutput(route: CompiledRoute, doc: OutputDoc): void {
+  const prior = outputDocs.get(route);
+  outputDocs.set(route, { mediaTypes: doc.mediaTypes ?? prior?.mediaTypes, headers: { ...prior?.headers, ...doc.headers } });
+}
 
 /** The shared error responses in status order, whatever order the routes met them in. */
 export function sortedResponses(shared: ReadonlyMap<string, ResponseObject>): Record<string, ResponseObject> {
@@ -92,14 +129,16 @@ export function describeResponses(
     401: facts.authenticates,
     403: route.guards.length > 0,
     404: d.paramNames.length > 0,
+    406: (outputDocs.get(route)?.mediaTypes?.length ?? 0) > 1,
     413: facts.readsBody,
     415: facts.readsBody,
     422: facts.validates,
+    429: rateLimited.has(route),
   };
-  for (const status of [400, 401, 403, 404, 413, 415, 422] as const) {
+  for (const status of [400, 401, 403, 404, 406, 413, 415, 422, 429] as const) {
     if (!applies[status] || !auto.has(status) || out[status] !== undefined) continue;
-    const { name, description, schema } = AUTO_RESPONSES[status];
-    shared.set(name, { description, content: { [PROBLEM_TYPE]: { schema: schemaRef(schema) } } });
+    const { name, description, schema, headers } = AUTO_RESPONSES[status];
+    shared.set(name, { description, ...(headers === undefined ? {} : { headers }), content: { [PROBLEM_TYPE]: { schema: schemaRef(schema) } } });
     out[status] = { $ref: `#/components/responses/${name}` };
   }
   return out;
@@ -115,8 +154,10 @@ function successResponse(route: CompiledRoute, options: ResponseOptions, registr
     if (name.toLowerCase() === 'content-type') fixedType = value.split(';')[0].trim();
     else headers[name] = { schema: { type: 'string', const: value } };
   }
+  const doc = outputDocs.get(route);
+  if (doc?.headers !== undefined) for (const [name, header] of Object.entries(doc.headers)) headers[name] ??= header;
   if (Object.keys(headers).length > 0) response.headers = headers;
-  const body = bodyOf(options, registry, fixedType);
+  const body = bodyOf(options, registry, fixedType, doc?.mediaTypes);
   if (body !== undefined && route.status !== 204 && route.status !== 304) response.content = body;
   return response;
 }
@@ -131,7 +172,7 @@ function declaredResponse(r: ResponseMeta, registry: SchemaRegistry): ResponseOb
 }
 
 /** The `content` of a response from `type` or `schema`, or `undefined` when neither is declared. */
-function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: string | undefined): ResponseObject['content'] {
+function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: string | undefined, negotiated?: readonly string[]): ResponseObject['content'] {
   if (options.schema !== undefined) return { [options.contentType ?? fixedType ?? 'application/json']: { schema: options.schema } };
   if (options.type === undefined) return undefined;
   const type = options.type;
@@ -139,7 +180,12 @@ function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: s
   const media = options.contentType ?? fixedType
     ?? (type === String ? 'text/plain' : type === Buffer || type === Uint8Array ? 'application/octet-stream' : 'application/json');
   if (type === Buffer || type === Uint8Array) return { [media]: {} };
-  return { [media]: { schema: typeSchema(type, registry) } };
+  const schema = typeSchema(type, registry);
+  // Data results are sent in any negotiated format (middleware/negotiate.ts); strings and bytes are not negotiated.
+  if (negotiated !== undefined && media === 'application/json' && options.contentType === undefined && fixedType === undefined) {
+    return Object.fromEntries(negotiated.map((m) => [m, { schema }]));
+  }
+  return { [media]: { schema } };
 }
 
 /** The schema of a declared response type: a primitive, a DTO `$ref`, a list of either, or a named generic. */

@@ -1,7 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import type { BoundAddress, ListenOptions } from '../http/server';
+import type { RouteMethod } from '../metadata/types';
 import type { BeforeRoute, DispatchHooks, Preflight } from '../router/dispatch';
 import type { RouteHandler } from '../router/methods';
+import type { RouteDescriptor } from '../router/compile';
 import type { CompiledRoute } from './compiled-route';
+import type { CanActivate } from './guards';
 
 /**
  * A cross-cutting part of the framework (security headers, CORS, rate limits, logging…), compiled at start-up.
@@ -14,10 +18,37 @@ export interface Feature {
   readonly onRequest?: BeforeRoute;
   /** Wraps one route's compiled handler, e.g. a per-route rate limit read from `route.descriptor.metadata`. Return `handler` itself to leave it. */
   wrapRoute?(route: CompiledRoute, handler: RouteHandler): RouteHandler;
+  /** Guards to run after a route's own (app, controller, method), e.g. a rate limit keyed by the principal those set. */
+  guardsFor?(route: RouteDescriptor): readonly CanActivate[];
   /** Answers automatic OPTIONS on known paths (CORS preflight). */
   readonly preflight?: Preflight;
   /** Runs when the app closes, after the server stopped accepting and drained; features close in reverse order. */
   onClose?(): void | Promise<void>;
+  /** Routes the feature serves itself (health probes, metrics): they join the dispatch table, not the OpenAPI document. */
+  readonly routes?: readonly FeatureRoute[];
+  /** Wraps a route that has no controller (OpenAPI document, docs assets, feature routes), e.g. to label it in metrics. */
+  wrapServed?(route: { readonly method: string; readonly path: string }, handler: RouteHandler): RouteHandler;
+  /** Options for the node:http server, merged over the features in order (e.g. `headersTimeout`). */
+  readonly serverOptions?: ServerOptions;
+  /** Called once the app's server exists, with the app's `close()` (signal handlers, connection tracking). */
+  attach?(host: FeatureHost): void;
+  /** Runs first when the app closes, before the server stops accepting (readiness turns 503, new requests are refused). */
+  beforeClose?(): void | Promise<void>;
+  /** Replaces how the app listens (e.g. cluster workers); the first feature that has it wins. */
+  listen?(options: ListenOptions, listen: (options: ListenOptions) => Promise<BoundAddress>): Promise<BoundAddress>;
+}
+
+/** A route served by a feature; `path` is a template like a controller's. */
+export interface FeatureRoute {
+  readonly method: RouteMethod;
+  readonly path: string;
+  readonly handler: RouteHandler;
+}
+
+/** What `Feature.attach` receives. */
+export interface FeatureHost {
+  readonly server: Server;
+  close(): Promise<void>;
 }
 
 /** Folds the features' request hooks into one `before` hook, staying synchronous until a hook returns a promise. */
@@ -46,6 +77,16 @@ export function wrapRoute(features: readonly Feature[], route: CompiledRoute, ha
   let wrapped = handler;
   for (let i = features.length - 1; i >= 0; i--) {
     const wrap = features[i].wrapRoute;
+    if (wrap !== undefined) wrapped = wrap.call(features[i], route, wrapped);
+  }
+  return wrapped;
+}
+
+/** Applies every feature's `wrapServed` to a route without a controller, first feature outermost. */
+export function wrapServed(features: readonly Feature[], route: { readonly method: string; readonly path: string }, handler: RouteHandler): RouteHandler {
+  let wrapped = handler;
+  for (let i = features.length - 1; i >= 0; i--) {
+    const wrap = features[i].wrapServed;
     if (wrap !== undefined) wrapped = wrap.call(features[i], route, wrapped);
   }
   return wrapped;

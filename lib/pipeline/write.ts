@@ -1,7 +1,28 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Sends a handler's return value. Chosen per route at start-up. */
 export type Writer = (res: ServerResponse, result: unknown) => void;
+
+/**
+ * A result turned into bytes: the body and its full Content-Type. A later issue adds streams here (a Readable or
+ * an async iterable as `body`); the stages below then get a streaming branch, and the buffered path stays as is.
+ */
+export interface Payload {
+  readonly body: string | Uint8Array;
+  readonly type: string;
+}
+
+/**
+ * Serializes a data result (anything but a string, bytes or `undefined`), e.g. by content negotiation. May throw
+ * an HttpError (406) that the pipeline sends as a problem. `preset` is a Content-Type set before the write.
+ */
+export type Serialize = (req: IncomingMessage, res: ServerResponse, value: unknown, preset: string | undefined) => Payload;
+
+/** Writes the status line, headers and body of a payload, e.g. compressed. Must honour HEAD (no body). */
+export type Send = (res: ServerResponse, status: number, type: string, body: string | Uint8Array) => void;
+
+/** Sees each payload just before it is sent (a response cache stores it); returns `true` when it answered itself (304). */
+export type Tap = (res: ServerResponse, status: number, type: string, body: string | Uint8Array) => boolean;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
@@ -17,15 +38,38 @@ export interface WriterOptions {
   readonly headers: readonly [string, string][];
   /** The handler takes `@Res()`: it owns the response, and an `undefined` result writes nothing. */
   readonly ownsResponse: boolean;
+  /** Serializes data results (content negotiation); absent or `null`: JSON. */
+  readonly serialize?: Serialize | null;
+  /** Sends payloads (compression); absent or `null`: `writeHead` + `end`. */
+  readonly send?: Send | null;
+  /** Sees payloads before they are sent (response cache); absent or `null`: none. */
+  readonly tap?: Tap | null;
 }
 
 /**
- * Compiles the writer of one route. Objects, arrays, numbers, booleans and `null` → JSON; a string →
- * text/plain; a Buffer or Uint8Array → application/octet-stream; `undefined` → 204 (or the `@HttpCode` status)
- * with no body. A Content-Type set before (by `@ResponseHeader` or `res.setHeader`) is kept. A 204 or 304 never
- * carries content. Content-Length is always set, so HEAD answers carry the length GET would send.
+ * Sends a payload as it is: status, Content-Type and Content-Length, then the body. Content-Length is always set,
+ * so HEAD answers carry the length GET would send.
+ */
+export const sendPlain: Send = (res, status, type, body) => {
+  res.writeHead(status, { 'content-type': type, 'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength });
+  // RFC 9110 §9.3.2: HEAD answers exactly as GET would, minus the content; Content-Length stays. node:http drops
+  // the body on a socket by itself; doing it here keeps in-process (inject) answers identical.
+  if (res.req.method === 'HEAD') res.end();
+  else res.end(body);
+};
+
+/**
+ * Compiles the writer of one route. Objects, arrays, numbers, booleans and `null` → JSON (or the negotiated
+ * format); a string → text/plain; a Buffer or Uint8Array → application/octet-stream; `undefined` → 204 (or the
+ * `@HttpCode` status) with no body. A Content-Type set before (by `@ResponseHeader` or `res.setHeader`) is kept. A
+ * 204 or 304 never carries content. Without stages (no negotiation, compression or cache) the writer is the
+ * plain variant below, with nothing added per request.
  */
 export function compileWriter(options: WriterOptions): Writer {
+  const serialize = options.serialize ?? null;
+  const send = options.send ?? null;
+  const tap = options.tap ?? null;
+  if (serialize !== null || send !== null || tap !== null) return compileStagedWriter(options, serialize, send ?? sendPlain, tap);
   const { status, explicit, ownsResponse } = options;
   const emptyStatus = explicit ? status : 204;
   const fixed = options.headers.length === 0 ? null : options.headers;
@@ -53,10 +97,46 @@ export function compileWriter(options: WriterOptions): Writer {
       fallbackType = JSON_TYPE;
     }
     const type = (res.getHeader('content-type') as string | undefined) ?? fallbackType;
+    // Inlined copy of sendPlain: this is the path of every app without output stages.
     res.writeHead(status, { 'content-type': type, 'content-length': typeof payload === 'string' ? Buffer.byteLength(payload) : payload.byteLength });
-    // RFC 9110 §9.3.2: HEAD answers exactly as GET would, minus the content; Content-Length stays. node:http drops
-    // the body on a socket by itself; doing it here keeps in-process (inject) answers identical.
     if (res.req.method === 'HEAD') res.end();
     else res.end(payload);
+  };
+}
+
+/** The writer with output stages: serialize (negotiation), tap (cache), send (compression), each chosen at start-up. */
+function compileStagedWriter(options: WriterOptions, serialize: Serialize | null, send: Send, tap: Tap | null): Writer {
+  const { status, explicit, ownsResponse } = options;
+  const emptyStatus = explicit ? status : 204;
+  const fixed = options.headers.length === 0 ? null : options.headers;
+  const noContent = status === 204 || status === 304;
+  return (res, result) => {
+    if (res.headersSent || res.writableEnded) return;
+    if (result === undefined && ownsResponse) return;
+    if (fixed !== null) for (const [name, value] of fixed) res.setHeader(name, value);
+    if (result === undefined || noContent) {
+      res.statusCode = result === undefined ? emptyStatus : status;
+      res.end();
+      return;
+    }
+    const preset = res.getHeader('content-type') as string | undefined;
+    let body: string | Uint8Array;
+    let type: string;
+    if (typeof result === 'string') {
+      body = result;
+      type = preset ?? TEXT_TYPE;
+    } else if (result instanceof Uint8Array) {
+      body = result;
+      type = preset ?? BINARY_TYPE;
+    } else if (serialize !== null) {
+      const payload = serialize(res.req, res, result, preset);
+      body = payload.body;
+      type = payload.type;
+    } else {
+      body = JSON.stringify(result) ?? 'null';
+      type = preset ?? JSON_TYPE;
+    }
+    if (tap !== null && tap(res, status, type, body)) return;
+    send(res, status, type, body);
   };
 }

@@ -1,6 +1,6 @@
 import inject from 'light-my-request';
 import type { ServerResponse } from 'node:http';
-import { compileWriter, type Writer } from '../../lib/pipeline/write';
+import { compileWriter, sendPlain, type Writer } from '../../lib/pipeline/write';
 
 /** Runs `write(res, result)` on a real ServerResponse (in-process) and returns what reached the client. */
 async function written(write: Writer, result: unknown, options: { method?: 'GET' | 'HEAD' | 'POST'; before?: (res: ServerResponse) => void } = {}) {
@@ -116,3 +116,48 @@ describe('compileWriter (content rules)', () => {
   });
 });
 
+
+describe('compileWriter (output stages)', () => {
+  const base = { status: 200, explicit: false, headers: [] as [string, string][], ownsResponse: false };
+
+  it('hands data results to serialize with the preset Content-Type, and strings and bytes around it', async () => {
+    const serialize = jest.fn((_req, _res, value: unknown, preset: string | undefined) => ({ body: `<${String(value)}>`, type: preset ?? 'text/x-angle' }));
+    const write = compileWriter({ ...base, serialize });
+    expect(await written(write, 5)).toMatchObject({ type: 'text/x-angle', body: '<5>' });
+    expect(await written(write, 'plain')).toMatchObject({ type: 'text/plain; charset=utf-8', body: 'plain' });
+    expect(await written(write, Buffer.from('b'))).toMatchObject({ type: 'application/octet-stream', body: 'b' });
+    expect(await written(write, 6, { before: (res) => res.setHeader('content-type', 'application/x-six') })).toMatchObject({ type: 'application/x-six', body: '<6>' });
+    expect(serialize).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends every payload through send, and nothing for undefined', async () => {
+    const send = jest.fn((res: ServerResponse, status: number, type: string, body: string | Uint8Array) => { res.writeHead(status, { 'content-type': type, 'x-sent': 'yes' }); res.end(body); });
+    const write = compileWriter({ ...base, send });
+    expect(await written(write, { a: 1 })).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', body: '{"a":1}' });
+    expect(await written(write, undefined)).toMatchObject({ status: 204, body: '' });
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(send.mock.calls[0].slice(1)).toEqual([200, 'application/json; charset=utf-8', '{"a":1}']);
+  });
+
+  it('lets tap see the payload and answer instead of send', async () => {
+    const tap = jest.fn((res: ServerResponse, _status: number, _type: string, body: string | Uint8Array) => {
+      if (body !== '{"cached":true}') return false;
+      res.writeHead(304);
+      res.end();
+      return true;
+    });
+    const write = compileWriter({ ...base, tap });
+    expect(await written(write, { cached: false })).toMatchObject({ status: 200, body: '{"cached":false}' });
+    expect(await written(write, { cached: true })).toMatchObject({ status: 304, body: '' });
+    expect(tap.mock.calls.map((c) => c.slice(1))).toEqual([[200, 'application/json; charset=utf-8', '{"cached":false}'], [200, 'application/json; charset=utf-8', '{"cached":true}']]);
+  });
+
+  it('keeps the content rules of the plain writer: HEAD, 204, explicit status, fixed headers', async () => {
+    const write = compileWriter({ ...base, send: sendPlain, headers: [['X-Fixed', '1']] });
+    expect(await written(write, { a: 1 }, { method: 'HEAD' })).toMatchObject({ status: 200, length: '7', body: '' });
+    const noContent = compileWriter({ ...base, status: 204, explicit: true, send: sendPlain });
+    expect(await written(noContent, { a: 1 })).toMatchObject({ status: 204, body: '' });
+    const res = await inject((_req, response) => write(response, 'x'), { url: '/' });
+    expect(res.headers['x-fixed']).toBe('1');
+  });
+});
