@@ -1,4 +1,4 @@
-import lightMyRequest from 'light-my-request';
+import type lightMyRequestType from 'light-my-request';
 import type { Dispatch } from '../router/dispatch';
 
 /** A request run in-process by `app.inject()`, without a socket. */
@@ -26,6 +26,8 @@ export interface InjectResponse {
 /** Runs one request through `dispatch` with in-memory request/response objects (light-my-request). */
 export async function inject(dispatch: Dispatch, request: InjectRequest | string): Promise<InjectResponse> {
   const r = typeof request === 'string' ? { url: request } : request;
+  // light-my-request is loaded on first use: production servers never inject.
+  const lightMyRequest = require('light-my-request') as typeof lightMyRequestType;
   const res = await lightMyRequest(dispatch, {
     method: (r.method ?? 'GET').toUpperCase() as 'GET',
     url: r.url,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as zlib from 'node:zlib';
-import mimeDb from 'mime-db';
+// mime-db (a large JSON table) is loaded on first use: only apps with compression on read it.
+let mimeDb: Record<string, { compressible?: boolean }> | undefined;
 import { RivetError } from '../errors/rivet-error';
 import { sendPlain, type Send } from '../pipeline/write';
 import { compileEncodingChoice, memo } from './accept';
@@ -63,7 +64,7 @@ export function isCompressible(contentType: string): boolean {
   const type = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
   // mime-db marks octet-stream compressible, but bytes of unknown kind are as often archives or media as not.
   if (type === 'application/octet-stream') return false;
-  const known = (mimeDb as Record<string, { compressible?: boolean }>)[type]?.compressible;
+  const known = (mimeDb ??= require('mime-db') as Record<string, { compressible?: boolean }>)[type]?.compressible;
   if (known !== undefined) return known;
   // MessagePack repeats every key of every object: it compresses about as well as JSON.
   return /^text\/|\+(?:json|xml|text)$|^application\/(?:json|xml|javascript|x-javascript|(?:x-|vnd\.)?msgpack)$/.test(type);

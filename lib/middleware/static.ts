@@ -3,7 +3,11 @@ import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
-import mime from 'mime-types';
+import type mimeTypes from 'mime-types';
+
+// Loaded on first use, so apps that never serve static files do not pay its start-up time and memory.
+let mimeLib: typeof mimeTypes | undefined;
+const mime = (): typeof mimeTypes => (mimeLib ??= require('mime-types') as typeof mimeTypes);
 import { BadRequestError, NotFoundError } from '../errors/http-error';
 import { sendError } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
@@ -107,7 +111,7 @@ const typeOf = new Map<string, string>();
 function contentTypeOf(file: string): string {
   const ext = extname(file).toLowerCase();
   let type = typeOf.get(ext);
-  if (type === undefined) typeOf.set(ext, (type = (ext !== '' && mime.contentType(ext)) || 'application/octet-stream'));
+  if (type === undefined) typeOf.set(ext, (type = (ext !== '' && mime().contentType(ext)) || 'application/octet-stream'));
   return type;
 }
 

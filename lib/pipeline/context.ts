@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQueryString, type ParsedUrlQuery } from 'node:querystring';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { REQUEST_ID } from '../errors/problem';
 import { parseCookies } from '../http/cookies';
 
@@ -105,7 +105,7 @@ export class RequestContext {
   get log(): Logger {
     if (this.#log !== undefined) return this.#log;
     const runtime = runtimeOf(this.request as RuntimeRequest);
-    if (runtime === undefined) return (this.#log = (silentLogger ??= pino({ enabled: false })));
+    if (runtime === undefined) return (this.#log = (silentLogger ??= (require('pino') as typeof import('pino')).pino({ enabled: false })));
     const id = this.requestId;
     return (this.#log = runtime.bindRequestId && id !== undefined ? runtime.logger.child({ reqId: id }) : runtime.logger);
   }

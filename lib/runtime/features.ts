@@ -1,4 +1,4 @@
-import type { DependencyContainer } from 'tsyringe';
+import { instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { Feature } from '../pipeline/feature';
 import { healthFeature } from './health';
 import { Lifecycle } from './lifecycle';
@@ -14,13 +14,15 @@ import { timeoutsFeature } from './timeouts';
  * timeout (outside every other route wrapper), then the health and metrics routes.
  */
 export function runtimeFeatures(options: NormalizedRuntime, container: DependencyContainer, debug: boolean): Feature[] {
-  const logger = createLogger(options.logger);
+  // Created on first use: with logging off, an app that never asks for the Logger never loads pino.
+  let created: Logger | undefined;
+  const logger = (): Logger => (created ??= createLogger(options.logger));
   // A user's own registration (a logger for tests, say) wins.
-  if (!container.isRegistered(Logger, true)) container.register(Logger, { useValue: logger });
+  if (!container.isRegistered(Logger, true)) container.register(Logger, { useFactory: instanceCachingFactory(logger) });
   const lifecycle = new Lifecycle(options, logger, container, debug);
   const metrics = options.metrics === null ? null : new RequestMetrics(options.metrics);
   if (metrics !== null) container.register(MetricsRegistry, { useValue: metrics.registry });
-  const observe = observeFeature({ requestId: options.requestId, logger: options.logger === null ? null : logger, metrics, runtime: lifecycle });
+  const observe = observeFeature({ requestId: options.requestId, logger: options.logger === null ? null : logger(), metrics, runtime: lifecycle });
   lifecycle.refusedHook = observe?.onRequest ?? null;
 
   const features: Feature[] = [lifecycle.feature()];

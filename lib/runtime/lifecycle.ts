@@ -23,7 +23,11 @@ type HttpSocket = Socket & { _httpMessage?: ServerResponse | null };
  * (once) and at close, never on the request path.
  */
 export class Lifecycle implements RequestRuntime {
-  readonly logger: Logger;
+  readonly #logger: () => Logger;
+  /** The app logger (created on first use). */
+  get logger(): Logger {
+    return this.#logger();
+  }
   readonly bindRequestId: boolean;
   /** True from the first moment of `close()`: readiness answers 503 and new requests are refused. */
   draining = false;
@@ -42,10 +46,10 @@ export class Lifecycle implements RequestRuntime {
   #exiting = false;
   #stopWorkers: (() => Promise<void>) | null = null;
 
-  constructor(options: NormalizedRuntime, logger: Logger, container: DependencyContainer, debug: boolean) {
+  constructor(options: NormalizedRuntime, logger: () => Logger, container: DependencyContainer, debug: boolean) {
     this.#options = options;
     this.#debug = debug;
-    this.logger = logger;
+    this.#logger = logger;
     this.bindRequestId = options.requestId !== null;
     collectShutdownHooks(container, this.#services);
   }

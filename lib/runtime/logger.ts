@@ -1,6 +1,9 @@
 import { Writable } from 'node:stream';
 import type { InjectionToken } from 'tsyringe';
-import { pino, type Logger as PinoLogger } from 'pino';
+import type { Logger as PinoLogger } from 'pino';
+
+// Loaded on first use, so apps that never log do not pay its start-up time and memory.
+const pino: typeof import('pino').pino = ((...args: Parameters<typeof import('pino').pino>) => (require('pino') as typeof import('pino')).pino(...args)) as typeof import('pino').pino;
 import { RivetError } from '../errors/rivet-error';
 import type { NormalizedLogger } from './options';
 

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+// Loaded on first use, so apps that never serve metrics do not pay its start-up time and memory.
+
 import type { InjectionToken } from 'tsyringe';
 import { sendError } from '../errors/problem';
 import type { FeatureRoute } from '../pipeline/feature';
@@ -30,6 +33,7 @@ export class RequestMetrics {
   readonly #children = new Map<string, Child>();
 
   constructor(options: NonNullable<NormalizedRuntime['metrics']>) {
+    const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = require('prom-client') as typeof import('prom-client');
     this.registry = new Registry();
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
     const labelNames = ['method', 'route', 'status'];

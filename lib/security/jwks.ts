@@ -1,5 +1,5 @@
 import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import { request } from 'undici';
+
 import { ServiceUnavailableError } from '../errors/http-error';
 
 /** How a JWKS endpoint is read and cached. */
@@ -79,6 +79,8 @@ export class JwksKeys {
   }
 
   async #fetch(): Promise<void> {
+    // undici is loaded on first use: only apps with a JWKS endpoint fetch keys.
+    const { request } = require('undici') as typeof import('undici');
     const res = await request(this.#uri, { headersTimeout: this.#timeoutMs, bodyTimeout: this.#timeoutMs, headers: { accept: 'application/json' } });
     if (res.statusCode !== 200) {
       await res.body.dump();

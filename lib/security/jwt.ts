@@ -1,5 +1,9 @@
 import { createPublicKey, createSecretKey, type JsonWebKey, type KeyObject } from 'node:crypto';
-import jsonwebtoken from 'jsonwebtoken';
+import type * as jsonwebtoken from 'jsonwebtoken';
+
+// Loaded on first use, so apps that never verify a JWT do not pay its start-up time and memory.
+let jwtLib: typeof import('jsonwebtoken') | undefined;
+const jwt = (): typeof import('jsonwebtoken') => (jwtLib ??= require('jsonwebtoken') as typeof import('jsonwebtoken'));
 import { UnauthorizedError } from '../errors/http-error';
 import { RivetError } from '../errors/rivet-error';
 import type { GuardRouteInfo, GuardSecurity, OpenApiGuard } from '../openapi/decorators';
@@ -159,7 +163,7 @@ export class JwtGuard implements CanActivate, OpenApiGuard {
   #check(token: string, key: KeyObject): jsonwebtoken.JwtPayload {
     let claims: string | jsonwebtoken.JwtPayload;
     try {
-      claims = jsonwebtoken.verify(token, key, this.#verify);
+      claims = jwt().verify(token, key, this.#verify);
     } catch (err) {
       throw this.#invalid(describe(err), err);
     }
@@ -168,7 +172,7 @@ export class JwtGuard implements CanActivate, OpenApiGuard {
   }
 
   async #checkWithJwks(token: string): Promise<jsonwebtoken.JwtPayload> {
-    const decoded = jsonwebtoken.decode(token, { complete: true });
+    const decoded = jwt().decode(token, { complete: true });
     if (decoded === null) throw this.#invalid('The token is malformed.');
     const { alg, kid } = decoded.header;
     // Refuse before any key lookup, so junk tokens never make the app fetch the key set.
@@ -185,8 +189,8 @@ export class JwtGuard implements CanActivate, OpenApiGuard {
 
 /** A client-safe description of why jsonwebtoken refused a token (its messages can echo expected values). */
 function describe(err: unknown): string {
-  if (err instanceof jsonwebtoken.TokenExpiredError) return 'The token has expired.';
-  if (err instanceof jsonwebtoken.NotBeforeError) return 'The token is not valid yet.';
+  if (err instanceof jwt().TokenExpiredError) return 'The token has expired.';
+  if (err instanceof jwt().NotBeforeError) return 'The token is not valid yet.';
   const message = err instanceof Error ? err.message : '';
   if (message.includes('audience')) return 'The token\'s audience is not accepted.';
   if (message.includes('issuer')) return 'The token\'s issuer is not accepted.';

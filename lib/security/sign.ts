@@ -1,5 +1,5 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import jsonwebtoken from 'jsonwebtoken';
+import type * as jsonwebtoken from 'jsonwebtoken';
 import { RivetError } from '../errors/rivet-error';
 import { secretKey, type JwtAlgorithm } from './jwt';
 
@@ -62,5 +62,6 @@ export function signJwt(claims: Record<string, unknown>, options: SignJwtOptions
   if (options.subject !== undefined) sign.subject = options.subject;
   if (options.keyId !== undefined) sign.keyid = options.keyId;
   if (options.jwtId !== undefined) sign.jwtid = options.jwtId;
-  return jsonwebtoken.sign(claims, key, sign);
+  // Loaded on first use: apps that never sign tokens do not load jsonwebtoken.
+  return (require('jsonwebtoken') as typeof import('jsonwebtoken')).sign(claims, key, sign);
 }
