@@ -2,12 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseQueryString } from 'node:querystring';
 import secureJson from 'secure-json-parse';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/http-error';
+import type { MultipartReader } from './uploads';
 
 /** How a route reads its body: the limit in bytes and the media types it accepts. */
 export interface BodyOptions {
   readonly limit: number;
   /** Whether a `text/plain` body is accepted (routes whose `@Body()` is typed `string`). */
   readonly text: boolean;
+  /** Reads `multipart/form-data` (routes with `@UploadedFile` parameters); absent: multipart is a 415. */
+  readonly multipart?: MultipartReader | null;
 }
 
 type Kind = 'json' | 'form' | 'text';
@@ -37,6 +40,8 @@ export function readBody(req: IncomingMessage, options: BodyOptions): Promise<un
   if (!hasBody(req)) return Promise.resolve(undefined);
   const contentType = req.headers['content-type'];
   const kind = contentType === undefined ? null : kindOf(contentType);
+  // Only routes that declare upload parameters read multipart, decided at start-up; checked off the JSON path.
+  if (kind === null && options.multipart != null && /^\s*multipart\/form-data\s*;/i.test(contentType!)) return options.multipart(req);
   if (kind === null || (kind === 'text' && !options.text)) {
     const accepted = options.text ? 'application/json, application/x-www-form-urlencoded or text/plain' : 'application/json or application/x-www-form-urlencoded';
     return Promise.reject(new UnsupportedMediaTypeError(`Content-Type ${contentType === undefined ? '(none)' : JSON.stringify(contentType)} is not supported here; send ${accepted}.`));

@@ -35,7 +35,7 @@ export interface RouteMeta {
 }
 
 /** Where a handler argument comes from. */
-export type ParamSource = 'path' | 'query' | 'body' | 'header' | 'cookie' | 'req' | 'res' | 'ctx';
+export type ParamSource = 'path' | 'query' | 'body' | 'header' | 'cookie' | 'req' | 'res' | 'ctx' | 'file';
 
 /** A runtime type for a parameter: a constructor, or `[Item]` for an array of Item. */
 export type ParamType = Function | readonly [Function];

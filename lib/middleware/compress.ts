@@ -154,6 +154,21 @@ export function compileCompressedSend(c: NormalizedCompression): Send {
   };
 }
 
+/**
+ * The coding stream for a streamed response that asked for compression (`new StreamResponse(src, { compress: true })`),
+ * or `null` to send it as it is. The size is unknown, so only the type, the client and `no-transform` decide; sets
+ * Content-Encoding (and Vary) when it compresses.
+ */
+export function compileStreamEncoder(c: NormalizedCompression): (res: ServerResponse, type: string) => NodeJS.ReadWriteStream | null {
+  return (res, type) => {
+    const coding = encodingFor(c, res.req, res, type, Number.MAX_SAFE_INTEGER);
+    if (coding === null) return null;
+    weakenEtag(res);
+    res.setHeader('content-encoding', coding);
+    return compressionStream(coding, 0);
+  };
+}
+
 function invalid(message: string): RivetError {
   return new RivetError('RIVET_OPTIONS_INVALID', message);
 }

@@ -6,7 +6,7 @@ import { compileWriter, sendPlain, type Writer, type WriterOptions } from '../pi
 import type { Store } from '../store/store';
 import { CACHE, cacheRoute, type RecordedCache } from './cache';
 import { CacheService, type CacheState } from './cache-service';
-import { compileCompressedSend, type NormalizedCompression } from './compress';
+import { compileCompressedSend, compileStreamEncoder, type NormalizedCompression } from './compress';
 import type { NormalizedSerializers } from './negotiate';
 import { PAGINATE, withPageLinks } from './paginate';
 
@@ -35,6 +35,7 @@ export interface ResponseFeatures {
 export function compileResponses(options: ResponseOptions, container: DependencyContainer): ResponseFeatures {
   const serialize = options.serializers?.serialize ?? null;
   const send = options.compression === null ? null : compileCompressedSend(options.compression);
+  const encodeStream = options.compression === null ? null : compileStreamEncoder(options.compression);
   const staged = serialize !== null || send !== null;
   const negotiated = options.serializers !== null && options.serializers.mediaTypes.length > 1 ? options.serializers.mediaTypes : null;
   const state: CacheState = { store: options.store, routes: [] };
@@ -49,7 +50,7 @@ export function compileResponses(options: ResponseOptions, container: Dependency
       if (!staged && cache === undefined && !paginated) return parts;
       if (negotiated !== null) documentOutput(route, { mediaTypes: negotiated });
       if (paginated) documentOutput(route, { headers: { Link: LINK_DOC } });
-      const stages: WriterOptions = { ...writer, serialize, send };
+      const stages: WriterOptions = { ...writer, serialize, send, encodeStream };
       const links = paginated ? withPageLinks : (w: Writer): Writer => w;
       if (cache !== undefined) {
         return cacheRoute(route, cache, parts, stages, { store: options.store, state, serializers: options.serializers, send: send ?? sendPlain }, links);

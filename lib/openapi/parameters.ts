@@ -29,10 +29,18 @@ export function describeInput(route: CompiledRoute, registry: SchemaRegistry): O
   let requestBody: RequestBodyObject | undefined;
   let validates = false;
   let readsBody = false;
+  const fileProperties: { name: string; schema: JsonSchema; required: boolean }[] = [];
 
   for (const p of route.params) {
     const { meta, compiled } = p;
     if (meta.source === 'req' || meta.source === 'res' || meta.source === 'ctx') continue;
+    if (meta.source === 'file') {
+      // @UploadedFile(s) (lib/realtime/upload.ts): documented below as a multipart/form-data body.
+      readsBody = true;
+      const file: JsonSchema = { type: 'string', format: 'binary' };
+      fileProperties.push({ name: meta.name ?? 'files', schema: withDoc(compiled.array ? { type: 'array', items: file } : file, meta.options), required: meta.options.required === true });
+      continue;
+    }
     if (meta.source === 'body') {
       readsBody = true;
       if (meta.name !== undefined) {
@@ -69,6 +77,16 @@ export function describeInput(route: CompiledRoute, registry: SchemaRegistry): O
     const schema: JsonSchema = { type: 'object', properties: Object.fromEntries(bodyProperties.map((b) => [b.name, b.schema])) };
     if (required.length > 0) schema.required = required;
     requestBody = { required: required.length > 0, content: { 'application/json': { schema } } };
+  }
+
+  if (fileProperties.length > 0) {
+    // Form fields (a `@Body()` DTO) and files travel together as multipart/form-data.
+    const required = fileProperties.filter((f) => f.required).map((f) => f.name);
+    const files: JsonSchema = { type: 'object', properties: Object.fromEntries(fileProperties.map((f) => [f.name, f.schema])) };
+    if (required.length > 0) files.required = required;
+    const form = requestBody?.content['application/json']?.schema;
+    const schema: JsonSchema = form !== undefined && Object.keys(form).length > 0 ? { allOf: [form, files] } : files;
+    requestBody = { required: true, content: { 'multipart/form-data': { schema } } };
   }
 
   // Every `{name}` of the template must be described, even when the handler does not read it.

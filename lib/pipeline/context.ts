@@ -119,7 +119,9 @@ export class RequestContext {
     let controller = req[REQUEST_ABORT];
     if (controller === undefined) {
       controller = req[REQUEST_ABORT] = new AbortController();
-      this.response.once('close', abortUnfinished);
+      // Read after the client already left (e.g. late in a stream's producer): abort now, 'close' will not fire again.
+      if (this.response.closed) abortUnfinished.call(this.response);
+      else this.response.once('close', abortUnfinished);
     }
     return controller.signal;
   }

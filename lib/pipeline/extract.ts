@@ -1,6 +1,7 @@
 import { RivetError } from '../errors/rivet-error';
 import { ValidationFailedError } from '../errors/validation-error';
 import type { ParamMeta } from '../metadata/types';
+import { REQUEST_FILES, type RequestFiles } from '../http/uploads';
 import { compileCoercer } from './coerce';
 import type { RequestContext } from './context';
 import { compileDtoPipe, isDto } from './validate';
@@ -43,6 +44,7 @@ export function compileParam(param: ParamMeta, designType: unknown, route: strin
     case 'res': return { ...base, extract: (ctx) => ctx.response };
     case 'ctx': return { ...base, extract: (ctx) => ctx };
     case 'body': return compileBody(param, type, where);
+    case 'file': return compileFile(param, base);
     default: break;
   }
 
@@ -121,7 +123,37 @@ function compileBody(param: ParamMeta, type: Function | undefined, where: string
   return { ...base, extract: (ctx) => ctx.body };
 }
 
-const isForm = (ctx: RequestContext): boolean => ctx.request.headers['content-type']?.toLowerCase().startsWith('application/x-www-form-urlencoded') === true;
+const isForm = (ctx: RequestContext): boolean => {
+  const type = ctx.request.headers['content-type']?.toLowerCase();
+  return type !== undefined && (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'));
+};
+
+/**
+ * `@UploadedFile('name')` (one file, `array` false) or `@UploadedFiles('name')` / `@UploadedFiles()` (a list):
+ * read from what the route's multipart reader (lib/realtime/upload.ts) left on the request. The first read binds the
+ * removal of temporary files to the response's end.
+ */
+function compileFile(param: ParamMeta, base: Omit<CompiledParam, 'extract'>): CompiledParam {
+  const key = param.name;
+  const list = param.options.type !== undefined && Array.isArray(param.options.type);
+  const required = param.options.required !== false && !list;
+  return {
+    ...base,
+    readsBody: true,
+    extract: (ctx) => {
+      const stash = (ctx.request as { [REQUEST_FILES]?: RequestFiles })[REQUEST_FILES];
+      if (stash !== undefined && !stash.bound) {
+        stash.bound = true;
+        if (ctx.response.closed) stash.cleanup();
+        else ctx.response.once('close', stash.cleanup);
+      }
+      const files = stash === undefined ? [] : key === undefined ? Object.values(stash.files).flat() : stash.files[key] ?? [];
+      if (list) return files;
+      if (files.length === 0 && required) throw new ValidationFailedError([{ loc: ['body', key ?? 'file'], msg: 'A file is required', type: 'required' }]);
+      return files[0];
+    },
+  };
+}
 
 /**
  * One property of the body (`@Body('name')`). JSON values must already have the declared scalar type; form
@@ -167,5 +199,5 @@ function rejectUnvalidatedClass(type: Function | undefined, where: string): void
 
 
 function decoratorName(param: ParamMeta): string {
-  return { path: 'Param', query: 'Query', header: 'Header', cookie: 'Cookie', body: 'Body', req: 'Req', res: 'Res', ctx: 'Ctx' }[param.source];
+  return { path: 'Param', query: 'Query', header: 'Header', cookie: 'Cookie', body: 'Body', req: 'Req', res: 'Res', ctx: 'Ctx', file: 'UploadedFile' }[param.source];
 }

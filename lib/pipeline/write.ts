@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isStreamResult, writeStream, type EncodeStream } from './stream';
 
 /** Sends a handler's return value. Chosen per route at start-up. */
 export type Writer = (res: ServerResponse, result: unknown) => void;
 
 /**
- * A result turned into bytes: the body and its full Content-Type. A later issue adds streams here (a Readable or
- * an async iterable as `body`); the stages below then get a streaming branch, and the buffered path stays as is.
+ * A result turned into bytes: the body and its full Content-Type. Stream results (a Readable, an async iterable, a
+ * web ReadableStream, a `StreamResponse`) never become a Payload: both writers hand them to `writeStream`
+ * (./stream.ts) before any stage, so negotiation, the cache tap and compression see buffered bodies only.
  */
 export interface Payload {
   readonly body: string | Uint8Array;
@@ -44,6 +46,8 @@ export interface WriterOptions {
   readonly send?: Send | null;
   /** Sees payloads before they are sent (response cache); absent or `null`: none. */
   readonly tap?: Tap | null;
+  /** Compresses a stream that asks for it (`StreamResponse` `compress: true`); absent or `null`: streams go as they are. */
+  readonly encodeStream?: EncodeStream | null;
 }
 
 /**
@@ -61,15 +65,15 @@ export const sendPlain: Send = (res, status, type, body) => {
 /**
  * Compiles the writer of one route. Objects, arrays, numbers, booleans and `null` → JSON (or the negotiated
  * format); a string → text/plain; a Buffer or Uint8Array → application/octet-stream; `undefined` → 204 (or the
- * `@HttpCode` status) with no body. A Content-Type set before (by `@ResponseHeader` or `res.setHeader`) is kept. A
- * 204 or 304 never carries content. Without stages (no negotiation, compression or cache) the writer is the
+ * `@HttpCode` status) with no body; a stream (./stream.ts) is piped with backpressure. A Content-Type set before
+ * (by `@ResponseHeader` or `res.setHeader`) is kept. A 204 or 304 never carries content. Without stages (no negotiation, compression or cache) the writer is the
  * plain variant below, with nothing added per request.
  */
 export function compileWriter(options: WriterOptions): Writer {
   const serialize = options.serialize ?? null;
   const send = options.send ?? null;
   const tap = options.tap ?? null;
-  if (serialize !== null || send !== null || tap !== null) return compileStagedWriter(options, serialize, send ?? sendPlain, tap);
+  if (serialize !== null || send !== null || tap !== null) return compileStagedWriter(options, serialize, send ?? sendPlain, tap, options.encodeStream ?? null);
   const { status, explicit, ownsResponse } = options;
   const emptyStatus = explicit ? status : 204;
   const fixed = options.headers.length === 0 ? null : options.headers;
@@ -92,6 +96,8 @@ export function compileWriter(options: WriterOptions): Writer {
     } else if (result instanceof Uint8Array) {
       payload = result;
       fallbackType = BINARY_TYPE;
+    } else if (typeof result === 'object' && result !== null && isStreamResult(result)) {
+      return writeStream(res, status, result);
     } else {
       payload = JSON.stringify(result) ?? 'null';
       fallbackType = JSON_TYPE;
@@ -105,7 +111,7 @@ export function compileWriter(options: WriterOptions): Writer {
 }
 
 /** The writer with output stages: serialize (negotiation), tap (cache), send (compression), each chosen at start-up. */
-function compileStagedWriter(options: WriterOptions, serialize: Serialize | null, send: Send, tap: Tap | null): Writer {
+function compileStagedWriter(options: WriterOptions, serialize: Serialize | null, send: Send, tap: Tap | null, encodeStream: EncodeStream | null): Writer {
   const { status, explicit, ownsResponse } = options;
   const emptyStatus = explicit ? status : 204;
   const fixed = options.headers.length === 0 ? null : options.headers;
@@ -128,6 +134,9 @@ function compileStagedWriter(options: WriterOptions, serialize: Serialize | null
     } else if (result instanceof Uint8Array) {
       body = result;
       type = preset ?? BINARY_TYPE;
+    } else if (typeof result === 'object' && result !== null && isStreamResult(result)) {
+      // Streams skip negotiation and the cache tap; they are compressed only when they ask for it.
+      return writeStream(res, status, result, encodeStream);
     } else if (serialize !== null) {
       const payload = serialize(res.req, res, result, preset);
       body = payload.body;

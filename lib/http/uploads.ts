@@ -1,0 +1,32 @@
+import type { IncomingMessage } from 'node:http';
+
+/** One uploaded file, as `@UploadedFile()` hands it to a handler. */
+export interface UploadedFileInfo {
+  /** The form field it came in. */
+  readonly fieldName: string;
+  /** The client's file name (untrusted: never use it as a path). */
+  readonly filename: string;
+  /** The client's declared media type (untrusted). */
+  readonly mimeType: string;
+  readonly encoding: string;
+  /** Size in bytes. */
+  readonly size: number;
+  /** The content, with `storage: 'memory'`. */
+  readonly buffer?: Buffer;
+  /** A temporary file, with `storage: 'disk'`; removed once the response is sent, so move it (`fs.rename`) to keep it. */
+  readonly path?: string;
+}
+
+/** Reads a `multipart/form-data` body: resolves with the form fields and leaves the files on the request. */
+export type MultipartReader = (req: IncomingMessage) => Promise<Record<string, string | string[]>>;
+
+/** The files of a multipart request, by field, with the removal of their temporary files. */
+export interface RequestFiles {
+  readonly files: Record<string, UploadedFileInfo[]>;
+  /** Removes the temporary files; bound to the response's 'close' by the first file parameter that reads them. */
+  readonly cleanup: () => void;
+  bound: boolean;
+}
+
+/** Where a multipart reader leaves {@link RequestFiles} on the request. */
+export const REQUEST_FILES: unique symbol = Symbol('rivet.requestFiles');
