@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** One uploaded file, as `@UploadedFile()` hands it to a handler. */
 export interface UploadedFileInfo {
@@ -23,10 +23,22 @@ export type MultipartReader = (req: IncomingMessage) => Promise<Record<string, s
 /** The files of a multipart request, by field, with the removal of their temporary files. */
 export interface RequestFiles {
   readonly files: Record<string, UploadedFileInfo[]>;
-  /** Removes the temporary files; bound to the response's 'close' by the first file parameter that reads them. */
+  /** Removes the temporary files; bound to the response's 'close' as soon as the body is read. */
   readonly cleanup: () => void;
   bound: boolean;
 }
 
 /** Where a multipart reader leaves {@link RequestFiles} on the request. */
 export const REQUEST_FILES: unique symbol = Symbol('rivet.requestFiles');
+
+/**
+ * Ties the removal of a request's temporary upload files to the end of its response (sent, failed or aborted), so
+ * no path — a handler that never reads them, an earlier parameter that throws — leaves files behind. Idempotent.
+ */
+export function releaseFilesWithResponse(req: IncomingMessage, res: ServerResponse): void {
+  const stash = (req as IncomingMessage & { [REQUEST_FILES]?: RequestFiles })[REQUEST_FILES];
+  if (stash === undefined || stash.bound) return;
+  stash.bound = true;
+  if (res.closed) stash.cleanup();
+  else res.once('close', stash.cleanup);
+}

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '../errors/problem';
 import { ValidationFailedError, type ValidationIssue } from '../errors/validation-error';
 import { readBody, type BodyOptions } from '../http/body';
+import { releaseFilesWithResponse } from '../http/uploads';
 import type { RouteHandler } from '../router/methods';
 import { RequestContext, type RouteInfo } from './context';
 import type { Extractor } from './extract';
@@ -88,10 +89,13 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
     });
   };
 
+  // Routes with upload parameters: temp files go when the response ends, whatever happens to the arguments.
+  const uploads = body !== null && body.multipart !== undefined && body.multipart !== null;
   const afterGuards: (ctx: RequestContext) => void = body === null
     ? invoke
     : (ctx) => {
       readBody(ctx.request, body).then((value) => {
+        if (uploads) releaseFilesWithResponse(ctx.request, ctx.response);
         ctx.body = value;
         try {
           invoke(ctx);

@@ -1,7 +1,7 @@
 import { RivetError } from '../errors/rivet-error';
 import { ValidationFailedError } from '../errors/validation-error';
 import type { ParamMeta } from '../metadata/types';
-import { REQUEST_FILES, type RequestFiles } from '../http/uploads';
+import { REQUEST_FILES, releaseFilesWithResponse, type RequestFiles } from '../http/uploads';
 import { compileCoercer } from './coerce';
 import type { RequestContext } from './context';
 import { compileDtoPipe, isDto } from './validate';
@@ -142,11 +142,7 @@ function compileFile(param: ParamMeta, base: Omit<CompiledParam, 'extract'>): Co
     readsBody: true,
     extract: (ctx) => {
       const stash = (ctx.request as { [REQUEST_FILES]?: RequestFiles })[REQUEST_FILES];
-      if (stash !== undefined && !stash.bound) {
-        stash.bound = true;
-        if (ctx.response.closed) stash.cleanup();
-        else ctx.response.once('close', stash.cleanup);
-      }
+      releaseFilesWithResponse(ctx.request, ctx.response);
       const files = stash === undefined ? [] : key === undefined ? Object.values(stash.files).flat() : stash.files[key] ?? [];
       if (list) return files;
       if (files.length === 0 && required) throw new ValidationFailedError([{ loc: ['body', key ?? 'file'], msg: 'A file is required', type: 'required' }]);

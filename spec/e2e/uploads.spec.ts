@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
+import { Transform } from 'class-transformer';
 import { IsInt, IsString, Length, Min } from 'class-validator';
 import { Body, Controller, createApp, Post, UploadedFile, UploadedFiles, type UploadedFileInfo } from '../../lib';
 import { PROBLEM, serve } from '../helpers/http';
@@ -8,6 +9,10 @@ import { PROBLEM, serve } from '../helpers/http';
 class AvatarForm {
   @IsString() @Length(1, 20) name!: string;
   @IsInt() @Min(0) age!: number;
+}
+
+class BrokenForm {
+  @Transform(() => { throw new TypeError('transform bug'); }) @IsString() note!: string;
 }
 
 const tempFiles = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith('rivet-upload-'));
@@ -48,6 +53,9 @@ describe('multipart uploads', () => {
 
     @Post('/json')
     json(@Body() form: AvatarForm) { return form; }
+    // regression: an argument read before the file throwing a non-validation error used to leave the temp file behind.
+    @Post('/broken')
+    broken(@Body() form: BrokenForm, @UploadedFile('doc', { storage: 'disk' }) file: UploadedFileInfo) { return [form, file.size]; }
   }
 
   const app = createApp({ controllers: [Uploads], openapi: { title: 't', version: '1' } });
@@ -135,5 +143,13 @@ describe('multipart uploads', () => {
         schema: { allOf: [{ $ref: '#/components/schemas/AvatarForm' }, { type: 'object', properties: { avatar: { type: 'string', format: 'binary' } }, required: ['avatar'] }] },
       },
     });
+  });
+
+  it('removes the temporary files when an argument read before the file fails with a 500', async () => {
+    const before = tempFiles().length;
+    const { body, type } = multipart([{ name: 'note', value: 'x' }, { name: 'doc', filename: 'd.txt', content: 'data' }]);
+    await client.post('/up/broken').send(body, type).expect(500);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(tempFiles().length).toBe(before);
   });
 });
