@@ -1,12 +1,89 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Command, InvalidArgumentError } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
+import { generateSecret } from '../config/secret';
+import { runClientCommand } from './client';
+import { runDevCommand } from './dev';
+import { GENERATORS, runGenerateCommand, type Generator } from './generate';
+import { PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type PackageManager, type ProjectTemplate } from './new';
 import { runOpenApiCommand } from './openapi';
 import { runRoutesCommand } from './routes';
 
-/** The `rivet` command line: `rivet openapi --app dist/app.js --out openapi.json`. */
+/** The `rivet` command line: `rivet new my-api`, `rivet openapi --app dist/app.js --out openapi.json`, … */
 export function createProgram(): Command {
   const program = new Command('rivet').description('The Rivet command line.').showHelpAfterError();
+  program
+    .command('new')
+    .description('Create a project from a template (prompts for what is not given when run in a terminal).')
+    .argument('<name>', 'directory to create; its name becomes the package name')
+    .addOption(new Option('-t, --template <template>', 'project template').choices(PROJECT_TEMPLATES))
+    .addOption(new Option('-p, --package-manager <pm>', 'package manager used to install').choices(PACKAGE_MANAGERS))
+    .addOption(new Option('--esm', 'ES modules ("type": "module")').conflicts('cjs'))
+    .addOption(new Option('--cjs', 'CommonJS (the default)').conflicts('esm'))
+    .option('--no-install', 'do not install dependencies')
+    .option('--git', 'run git init in the new directory')
+    .option('-f, --force', 'write into a directory that is not empty')
+    .option('--rivet <spec>', 'the rivet dependency spec, e.g. file:../rivet-0.1.0.tgz (default: ^<this version>)')
+    .action(async (name: string, opts: { template?: ProjectTemplate; packageManager?: PackageManager; esm?: boolean; install: boolean; git?: boolean; force?: boolean; rivet?: string }) => {
+      const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+      let { template, packageManager } = opts;
+      if (interactive && (template === undefined || packageManager === undefined)) {
+        // Loaded only in a terminal: scripted runs and CI never pay for the prompt library.
+        const { select } = await import('@inquirer/prompts');
+        template ??= await select({ message: 'Template', choices: [
+          { value: 'minimal' as const, name: 'minimal: one controller, typed config, tests' },
+          { value: 'full' as const, name: 'full: JWT auth with roles, CRUD on SQLite, health, metrics, security headers, tests' },
+        ] });
+        packageManager ??= await select({ message: 'Package manager', choices: PACKAGE_MANAGERS.map((value) => ({ value })) });
+      }
+      runNewCommand({
+        name, template: template ?? 'minimal', packageManager: packageManager ?? detectPackageManager(), esm: opts.esm === true,
+        install: opts.install, git: opts.git === true, force: opts.force === true, rivet: opts.rivet,
+      });
+    });
+  program
+    .command('generate')
+    .alias('g')
+    .description('Add a controller, guard, DTO or resource (CRUD controller + DTOs + service + test) to the project.')
+    .addArgument(new Argument('<kind>', 'what to generate').choices(GENERATORS))
+    .argument('<name>', 'its name, e.g. books or BookReviews')
+    .option('--path <dir>', 'folder to write into (default: src/<name>/ of the project)')
+    .option('-f, --force', 'overwrite existing files')
+    .action((kind: Generator, name: string, opts: { path?: string; force?: boolean }) => {
+      runGenerateCommand({ kind, name, path: opts.path, force: opts.force === true });
+    });
+  program
+    .command('dev')
+    .description('Compile with tsc in watch mode and restart the app after each save; compile errors are printed and the last good build keeps running.')
+    .option('--port <port>', 'sets PORT for the app', parsePort)
+    .option('--log-level <level>', 'sets LOG_LEVEL for the app (fatal, error, warn, info, debug, trace, silent)')
+    .option('--project <tsconfig>', 'the tsconfig to compile with', 'tsconfig.json')
+    .option('--entry <file>', 'the compiled file to run (default: package.json main, else dist/main.js)')
+    .action((opts: { port?: number; logLevel?: string; project: string; entry?: string }) => {
+      const session = runDevCommand(opts);
+      const stop = () => { session.close().then(() => process.exit(0), () => process.exit(1)); };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      // Keeps running until a signal: the watcher holds the event loop open.
+      return new Promise<void>(() => undefined);
+    });
+  program
+    .command('client')
+    .description('Generate a typed TypeScript client (fetch, one function per operation, typed problems) from an app, without listening.')
+    .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
+    .option('-e, --export <name>', 'the export to use (default: default, app, or the only app/function exported)')
+    .requiredOption('-o, --out <dir>', 'the directory to write index.ts into')
+    .action(async (opts: { app: string; export?: string; out: string }) => {
+      process.stderr.write(`Wrote ${await runClientCommand(opts)}\n`);
+    });
+  program
+    .command('secret')
+    .description('Print a random secret (for JWT_SECRET, session secrets) from the system CSPRNG.')
+    .option('-b, --bytes <n>', 'random bytes, 16 to 1024', parseBytes, 32)
+    .addOption(new Option('-e, --encoding <encoding>', 'output encoding').choices(['base64url', 'hex', 'base64']).default('base64url'))
+    .action((opts: { bytes: number; encoding: 'base64url' | 'hex' | 'base64' }) => {
+      process.stdout.write(`${generateSecret(opts.bytes, opts.encoding)}\n`);
+    });
   program
     .command('openapi')
     .description('Write the OpenAPI document of an app to a file, without listening.')
@@ -32,9 +109,34 @@ export function createProgram(): Command {
     });
   program.addHelpText('after', `
 Examples:
+  $ rivet new my-api --template full --package-manager npm
+  $ rivet new my-api --template minimal --no-install --rivet file:../rivet-0.1.0.tgz
+  $ rivet generate resource books
+  $ rivet generate guard admin
+  $ rivet dev --port 3001 --log-level debug
+  $ rivet client --app dist/app.js --export buildApp --out ./client
+  $ rivet secret --bytes 48
   $ rivet openapi --app dist/app.js --export buildApp --out openapi.json
   $ rivet routes --app dist/app.js --export buildApp`);
   return program;
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port from 0 to 65535.');
+  return n;
+}
+
+function parseBytes(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 16 || n > 1024) throw new InvalidArgumentError('give a whole number from 16 to 1024.');
+  return n;
+}
+
+// npm, pnpm and yarn set npm_config_user_agent ("pnpm/9.1.0 npm/? node/v20…") for what they run, npx/pnpm dlx included.
+function detectPackageManager(): PackageManager {
+  const agent = process.env.npm_config_user_agent ?? '';
+  return PACKAGE_MANAGERS.find((pm) => agent.startsWith(`${pm}/`)) ?? 'npm';
 }
 
 function parseIndent(value: string): number {

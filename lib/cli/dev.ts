@@ -1,0 +1,139 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import type * as TS from 'typescript';
+
+/** Options of `rivet dev`. */
+export interface DevCommandOptions {
+  /** The project directory. Default: `process.cwd()`. */
+  cwd?: string;
+  /** The tsconfig to compile with. Default `tsconfig.json`. */
+  project?: string;
+  /** The compiled file to run. Default: package.json `main`, else `dist/main.js`. */
+  entry?: string;
+  /** Sets `PORT` for the app. */
+  port?: number;
+  /** Sets `LOG_LEVEL` for the app. */
+  logLevel?: string;
+  log?: (line: string) => void;
+}
+
+/** A running `rivet dev`: stop it with `close()`. */
+export interface DevSession {
+  close(): Promise<void>;
+}
+
+// TypeScript's watch status codes: "Found 0 errors. Watching for file changes." and "Found N errors…".
+const DONE_CODES = new Set([6193, 6194]);
+
+/**
+ * Compiles the project with the TypeScript watch API (tsc, so decorator metadata is emitted as in a build), runs
+ * the entry with node, and after each successful recompile restarts it at once; no second file watcher, so the
+ * restart follows the emit without a debounce. Compile errors are printed and the last good build keeps running.
+ */
+export function runDevCommand(options: DevCommandOptions = {}): DevSession {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const ts = loadTypeScript(cwd);
+  const configFile = resolve(cwd, options.project ?? 'tsconfig.json');
+  if (!existsSync(configFile)) throw new Error(`${configFile} does not exist.\n  Fix: run rivet dev in the project directory, or pass --project <tsconfig>.`);
+  const entry = resolve(cwd, options.entry ?? mainOf(cwd));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (options.port !== undefined) env.PORT = String(options.port);
+  if (options.logLevel !== undefined) env.LOG_LEVEL = options.logLevel;
+
+  let child: ChildProcess | null = null;
+  let closing = false;
+  let changedAt = 0;
+  let restarts: Promise<void> = Promise.resolve();
+  const formatHost: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => cwd, getNewLine: () => '\n' };
+  const errors: TS.Diagnostic[] = [];
+
+  const stopChild = (): Promise<void> => {
+    const running = child;
+    child = null;
+    if (running === null || running.exitCode !== null || running.signalCode !== null) return Promise.resolve();
+    return new Promise((done) => {
+      const force = setTimeout(() => running.kill('SIGKILL'), 2000);
+      running.once('exit', () => { clearTimeout(force); done(); });
+      running.kill('SIGTERM');
+    });
+  };
+  const startChild = (): void => {
+    if (closing) return;
+    child = spawn(process.execPath, ['--enable-source-maps', entry], { cwd, env, stdio: 'inherit' });
+    const started = child;
+    started.on('exit', (code, signal) => {
+      if (child === started && !closing) log(`[rivet dev] the app exited (${signal ?? `code ${code}`}); waiting for changes.`);
+    });
+  };
+
+  cleanOutDir(ts, configFile, cwd, log);
+  const host = ts.createWatchCompilerHost(
+    configFile,
+    {},
+    ts.sys,
+    ts.createEmitAndSemanticDiagnosticsBuilderProgram,
+    (diagnostic) => { errors.push(diagnostic); },
+    (diagnostic, _newLine, _options, errorCount) => {
+      if (diagnostic.code === 6032) changedAt = Date.now();   // "File change detected. Starting incremental compilation..."
+      if (!DONE_CODES.has(diagnostic.code)) return;
+      if ((errorCount ?? errors.length) > 0) {
+        log(ts.formatDiagnosticsWithColorAndContext(errors, formatHost));
+        log(`[rivet dev] ${errors.length} compile error${errors.length === 1 ? '' : 's'}; ${child === null ? 'not starting' : 'the previous build keeps running'}. Waiting for changes.`);
+        errors.length = 0;
+        return;
+      }
+      errors.length = 0;
+      const first = changedAt === 0;
+      const since = changedAt;
+      restarts = restarts.then(stopChild).then(() => {
+        startChild();
+        log(first ? `[rivet dev] started ${entry}` : `[rivet dev] restarted ${Date.now() - since} ms after the change`);
+      });
+    },
+  );
+  const watch = ts.createWatchProgram(host);
+
+  return {
+    async close() {
+      closing = true;
+      watch.close();
+      await restarts;
+      await stopChild();
+    },
+  };
+}
+
+/**
+ * Empties the project's outDir first: a controller deleted or renamed in src/ would otherwise live on as stale
+ * JavaScript in dist/, and controller discovery would still mount it. Only a directory inside the project is removed.
+ */
+function cleanOutDir(ts: typeof TS, configFile: string, cwd: string, log: (line: string) => void): void {
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  if (read.error !== undefined) return;   // the watch program reports it
+  const outDir = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile)).options.outDir;
+  if (outDir === undefined) return;
+  const rel = relative(cwd, outDir);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    log(`[rivet dev] not cleaning ${outDir}: it is not inside ${cwd}.`);
+    return;
+  }
+  rmSync(outDir, { recursive: true, force: true });
+}
+
+function loadTypeScript(cwd: string): typeof TS {
+  try {
+    return require(require.resolve('typescript', { paths: [cwd] })) as typeof TS;
+  } catch {
+    throw new Error(`typescript is not installed in ${cwd}.\n  Fix: npm install --save-dev typescript (rivet dev compiles with the project's own TypeScript).`);
+  }
+}
+
+function mainOf(cwd: string): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(cwd, 'package.json'), 'utf8')) as { main?: string };
+    if (typeof pkg.main === 'string') return pkg.main;
+  } catch { /* no package.json: the default */ }
+  return 'dist/main.js';
+}

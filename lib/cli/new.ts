@@ -1,0 +1,92 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { generateSecret } from '../config/secret';
+import { copyTemplate, TEMPLATES } from './scaffold';
+
+/** The project templates under templates/. */
+export const PROJECT_TEMPLATES = ['minimal', 'full'] as const;
+export type ProjectTemplate = (typeof PROJECT_TEMPLATES)[number];
+export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn'] as const;
+export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
+
+/** Options of `rivet new`. */
+export interface NewCommandOptions {
+  /** The directory to create, relative to `cwd`; its base name becomes the package name. */
+  name: string;
+  template: ProjectTemplate;
+  packageManager: PackageManager;
+  /** `"type": "module"` in package.json (ES modules) instead of CommonJS. */
+  esm: boolean;
+  install: boolean;
+  git: boolean;
+  /** Write into a directory that is not empty. */
+  force: boolean;
+  /** The `rivet` dependency spec; default `^<this version>`, e.g. `file:../rivet-0.1.0.tgz` for a local build. */
+  rivet?: string;
+  cwd?: string;
+  /** Where progress and next steps go. */
+  log?: (line: string) => void;
+}
+
+const ownVersion = (): string => (JSON.parse(readFileSync(resolve(TEMPLATES, '..', 'package.json'), 'utf8')) as { version: string }).version;
+
+/** A valid npm package name from a directory name: lower case, runs of other characters become '-'. */
+export function packageNameOf(dir: string): string {
+  const name = basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9._~-]+/g, '-').replace(/^[._-]+|-+$/g, '');
+  return name === '' ? 'rivet-app' : name;
+}
+
+/** Creates a project from a template; installs its dependencies and runs `git init` when asked. Returns the directory. */
+export function runNewCommand(options: NewCommandOptions): string {
+  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const cwd = options.cwd ?? process.cwd();
+  const dir = resolve(cwd, options.name);
+  if (!(PROJECT_TEMPLATES as readonly string[]).includes(options.template)) {
+    throw new Error(`Unknown template "${options.template}".\n  Fix: use --template ${PROJECT_TEMPLATES.join(' or --template ')}.`);
+  }
+  if (existsSync(dir) && readdirSync(dir).length > 0 && !options.force) {
+    throw new Error(`${dir} is not empty.\n  Fix: pick a new directory name, or pass --force to write into it (existing files with the same names are overwritten).`);
+  }
+  const name = packageNameOf(dir);
+  const values = {
+    APP_NAME: name,
+    RIVET_DEPENDENCY: options.rivet ?? `^${ownVersion()}`,
+    JWT_SECRET: generateSecret(),
+    ADMIN_PASSWORD: generateSecret(18),
+  };
+  const files = copyTemplate(join(TEMPLATES, options.template), dir, values);
+  const pkgFile = join(dir, 'package.json');
+  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, unknown>;
+  pkg.type = options.esm ? 'module' : 'commonjs';
+  writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+  log(`Created ${name} from the ${options.template} template in ${dir} (${files.length} files, ${options.esm ? 'ES modules' : 'CommonJS'}).`);
+
+  if (options.git) run('git', ['init', '--quiet'], dir, log);
+  if (options.install) {
+    log(`Installing dependencies with ${options.packageManager}...`);
+    const args = options.packageManager === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install'];
+    run(options.packageManager, args, dir, log);
+  }
+  const rel = relative(cwd, dir) || '.';
+  const pm = options.packageManager;
+  const script = (s: string) => (pm === 'npm' ? `npm run ${s}` : `${pm} ${s}`);
+  log([
+    '',
+    'Next steps:',
+    `  cd ${rel}`,
+    ...(options.install ? [] : [`  ${pm} install`]),
+    `  ${script('dev')}        # watch, rebuild and restart on save`,
+    `  ${`${pm} test`.padEnd(script('dev').length)}        # build and run the tests`,
+    `  ${script('build')} && ${pm} start`,
+    ...(options.template === 'full' ? ['  (.env holds a freshly generated JWT_SECRET and ADMIN_PASSWORD; it is git-ignored)'] : []),
+  ].join('\n'));
+  return dir;
+}
+
+function run(command: string, args: string[], cwd: string, log: (line: string) => void): void {
+  const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], shell: process.platform === 'win32' });
+  if (result.error !== undefined) throw new Error(`Could not run ${command}: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status}) in ${cwd}.`);
+  log(`Ran ${command} ${args[0]}.`);
+}

@@ -1,0 +1,78 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageNameOf, runNewCommand, type NewCommandOptions } from '../../lib/cli/new';
+import { createProgram } from '../../lib/cli';
+
+let work: string;
+const lines: string[] = [];
+const base = (over: Partial<NewCommandOptions>): NewCommandOptions => ({
+  name: 'api', template: 'minimal', packageManager: 'npm', esm: false, install: false, git: false, force: false, cwd: work, log: (l) => { lines.push(l); }, ...over,
+});
+
+beforeEach(() => { work = mkdtempSync(join(tmpdir(), 'rivet-new-unit-')); lines.length = 0; });
+afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+describe('runNewCommand', () => {
+  it('renders the template with the package name, the rivet spec and dotfiles, and prints next steps', () => {
+    runNewCommand(base({ name: 'My Shop', rivet: 'file:../rivet.tgz' }));
+    const dir = join(work, 'My Shop');
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'my-shop', type: 'commonjs', dependencies: { rivet: 'file:../rivet.tgz' } });
+    expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).toContain("openapi: { title: 'my-shop'");
+    expect(existsSync(join(dir, '.gitignore'))).toBe(true);
+    expect(existsSync(join(dir, '_gitignore'))).toBe(false);
+    expect(lines.join('\n')).toContain('Next steps:\n  cd My Shop\n  npm install\n  npm run dev');
+  });
+
+  it('writes a fresh JWT secret into the full template\'s .env and marks ESM projects as modules', () => {
+    runNewCommand(base({ template: 'full', esm: true }));
+    const env = readFileSync(join(work, 'api/.env'), 'utf8');
+    expect(env).toMatch(/^JWT_SECRET=[A-Za-z0-9_-]{43}$/m);
+    expect(env).toMatch(/^ADMIN_PASSWORD=[A-Za-z0-9_-]{24}$/m);
+    expect(JSON.parse(readFileSync(join(work, 'api/package.json'), 'utf8'))).toMatchObject({ type: 'module', dependencies: { rivet: '^0.1.0' } });
+  });
+
+  it('refuses a non-empty directory unless forced', () => {
+    mkdirSync(join(work, 'api'));
+    writeFileSync(join(work, 'api/notes.txt'), 'x');
+    expect(() => runNewCommand(base({}))).toThrow(`${join(work, 'api')} is not empty.`);
+    runNewCommand(base({ force: true }));
+    expect(existsSync(join(work, 'api/src/main.ts'))).toBe(true);
+  });
+
+  it('derives valid package names', () => {
+    expect(['My App', '.hidden', '---', 'ok_name~1'].map(packageNameOf)).toEqual(['my-app', 'hidden', 'rivet-app', 'ok_name~1']);
+  });
+});
+
+describe('rivet CLI', () => {
+  const parse = async (args: string[]) => {
+    const out: string[] = [];
+    const program = createProgram().exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => out.push(s) });
+    for (const c of program.commands) c.exitOverride().configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => out.push(s) });
+    let error: unknown;
+    try { await program.parseAsync(['node', 'rivet', ...args]); } catch (err) { error = err; }
+    return { out: out.join(''), error };
+  };
+
+  it('lists every command with examples in --help', async () => {
+    const { out } = await parse(['--help']);
+    for (const c of ['new', 'generate', 'dev', 'routes', 'openapi', 'client', 'secret']) expect(out).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    expect(out).toContain('$ rivet new my-api --template full');
+  });
+
+  it('rejects an unknown template and conflicting module flags', async () => {
+    expect((await parse(['new', 'x', '--template', 'huge'])).out).toContain("argument 'huge' is invalid. Allowed choices are minimal, full.");
+    expect((await parse(['new', 'x', '--esm', '--cjs'])).out).toContain("option '--esm' cannot be used with option '--cjs'");
+  });
+
+  it('prints a secret of the requested size', async () => {
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    try {
+      await parse(['secret', '--bytes', '48', '--encoding', 'hex']);
+      expect(write).toHaveBeenCalledWith(expect.stringMatching(/^[0-9a-f]{96}\n$/));
+    } finally {
+      write.mockRestore();
+    }
+  });
+});

@@ -1,0 +1,14 @@
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+
+/** Environment variables, read from .env and the environment, converted and validated at start-up. */
+export class AppConfig {
+  @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
+  @IsString() HOST: string = '127.0.0.1';
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
+  /** HS256 key: at least 32 characters (`npx rivet secret` prints one). */
+  @IsString() @MinLength(32) JWT_SECRET!: string;
+  /** The SQLite file; `:memory:` keeps nothing (tests). */
+  @IsString() DATABASE_FILE: string = 'data/app.sqlite';
+  @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
+  @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
+}

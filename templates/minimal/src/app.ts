@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { createApp, type App } from 'rivet';
+import { AppConfig } from './config.js';
+
+/** Builds the app without listening: main.ts listens, tests call app.inject() or listen on port 0. */
+export function buildApp(env?: Record<string, string | undefined>): App {
+  return createApp({
+    // Every *.controller file under this directory (src/ under ts tools, dist/ once built) is mounted.
+    controllers: './**/*.controller.{ts,js}',
+    config: { class: AppConfig, env },
+    openapi: { title: '__APP_NAME__', version: '0.1.0' },
+  });
+}

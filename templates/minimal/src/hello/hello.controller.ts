@@ -1,0 +1,9 @@
+import { Controller, Get, Query } from 'rivet';
+
+@Controller('/hello', { tags: ['hello'] })
+export class HelloController {
+  @Get('/', { summary: 'Say hello' })
+  hello(@Query('name', { default: 'world' }) name: string) {
+    return { message: `Hello, ${name}!` };
+  }
+}
