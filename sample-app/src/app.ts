@@ -1,35 +1,59 @@
 // First: decorators record their metadata through Reflect.metadata, which this polyfill provides.
 import 'reflect-metadata';
-import { createApp, type App } from 'rivet';
-import { AuthorsController } from './authors/authors.controller';
-import { BooksController } from './books/books.controller';
+import { createApp, loadConfig, type App } from 'rivet';
+import { UsersRepository } from './auth/users.repository';
 import { AppConfig } from './config';
-import { HealthController } from './health/health.controller';
+import { Database } from './db/database';
 
 /** What `buildApp` lets a caller (main.ts, a test) change. */
 export interface BuildOptions {
-  /** The API key writes require; defaults to `API_KEY` from the environment, else `dev-key`. */
+  /** The API key writes require; defaults to `API_KEY` from `.env` or the environment, else `dev-key`. */
   apiKey?: string;
+  /** The SQLite file; defaults to `DATABASE_FILE`, else `data/bookshelf.sqlite`. Tests pass `':memory:'`. */
+  database?: string;
   /** Adds error messages and stacks to 500 answers. Never in production. */
   debug?: boolean;
+  /** Settings for this app only (tests); they win over `.env` and `process.env`. */
+  env?: Record<string, string>;
 }
 
 /**
  * Builds the bookshelf app without listening, so tests can `listen({ port: 0 })` or `inject()` it.
- * Each call gets its own DI container, so each app has its own repositories (and its own data).
+ * Async only because opening the database is (sql.js loads its WebAssembly); `createApp` itself is synchronous.
+ * Each call gets its own DI container, so each app has its own repositories on its own database.
  */
-export function buildApp(options: BuildOptions = {}): App {
-  return createApp({
-    controllers: [HealthController, BooksController, AuthorsController],
-    // Replace a service for this app only: here the config, when the caller chose the key.
-    providers: options.apiKey === undefined ? [] : [{ provide: AppConfig, useValue: { apiKey: options.apiKey } satisfies AppConfig }],
+export async function buildApp(options: BuildOptions = {}): Promise<App> {
+  // Settings from .env and the environment, validated: a bad PORT or an empty API_KEY stops start-up here.
+  const config = loadConfig(AppConfig, { env: { ...process.env, ...options.env, ...(options.apiKey === undefined ? {} : { API_KEY: options.apiKey }) } });
+  const db = await Database.open(options.database ?? config.DATABASE_FILE);
+  const app = createApp({
+    // Every *.controller file next to this one (src/ under ts-jest, dist/ once built) is mounted, whatever the cwd.
+    controllers: './**/*.controller.{ts,js}',
+    // Injected by type wherever a constructor asks for them.
+    providers: [{ provide: AppConfig, useValue: config }, { provide: Database, useValue: db }],
     debug: options.debug,
-    // The OpenAPI 3.1 document at /openapi.json, Swagger UI at /docs and ReDoc at /redoc, all from the decorators above.
+    // GET /health (liveness) and GET /ready (readiness: the database answers), GET /metrics for Prometheus.
+    health: { checks: { database: () => db.ping() } },
+    metrics: true,
+    // nosniff, frame-ancestors, a strict CSP and the rest of the helmet set on every answer.
+    securityHeaders: true,
+    // The OpenAPI 3.1 document at /openapi.json, Swagger UI at /docs and ReDoc at /redoc, all from the decorators.
     openapi: {
       title: 'Bookshelf',
       version: '1.0.0',
-      description: 'The Rivet sample app: books and authors on a generic CRUD controller.',
-      tags: [{ name: 'books', description: 'Books on the shelf' }, { name: 'authors', description: 'Who wrote them' }],
+      description: 'The Rivet sample app: books, authors and reviews on a generic CRUD controller, stored in SQLite, with a live feed of new reviews (GET /reviews/live). '
+        + 'Reading is open. Writing needs a signed-in user (POST /auth/login, then Authorization: Bearer <token>) '
+        + 'or, for scripts, the API key in X-API-Key. Deleting needs the admin role.',
+      tags: [
+        { name: 'books', description: 'Books on the shelf' },
+        { name: 'authors', description: 'Who wrote them' },
+        { name: 'reviews', description: 'What readers think, with a live feed' },
+        { name: 'auth', description: 'Accounts and tokens' },
+      ],
     },
   });
+  if (config.ADMIN_EMAIL !== undefined && config.ADMIN_PASSWORD !== undefined) {
+    await app.container.resolve(UsersRepository).ensureAdmin(config.ADMIN_EMAIL, config.ADMIN_PASSWORD);
+  }
+  return app;
 }

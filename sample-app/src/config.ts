@@ -1,11 +1,25 @@
-import { injectable } from 'tsyringe';
+import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { generateSecret } from 'rivet';
 
 /**
- * Settings read from the environment once, at start-up. Classes that need a setting inject this service
- * instead of reading `process.env` themselves, so tests can hand the app a different value.
+ * Settings, read once at start-up from `.env` (if present) and the environment, converted and validated by
+ * `createApp({ config: AppConfig })`. A missing or invalid variable stops start-up with a message naming it.
+ * Classes that need a setting inject this class instead of reading `process.env` themselves.
  */
-@injectable()
 export class AppConfig {
+  /** The port `main.ts` listens on; 0 picks a free one. */
+  @IsInt() @Min(0) @Max(65535) PORT: number = 3000;
+  @IsString() @IsNotEmpty() HOST: string = '127.0.0.1';
   /** The key clients send in `X-API-Key` to write. Set `API_KEY` in production; `dev-key` is for local use only. */
-  readonly apiKey: string = process.env.API_KEY ?? 'dev-key';
+  @IsString() @IsNotEmpty() API_KEY: string = 'dev-key';
+  /**
+   * Signs and verifies the JWTs `/auth/login` hands out (HS256). Without one, each start makes a random secret,
+   * so tokens stop working at restart: set it in production (`npx rivet secret` prints one).
+   */
+  @IsString() @MinLength(32) JWT_SECRET: string = generateSecret();
+  /** With ADMIN_PASSWORD, an account with the admin role is created at start-up if it does not exist. */
+  @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
+  @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
+  /** The SQLite file, relative to the working directory; created and migrated on first start. `:memory:` keeps nothing. */
+  @IsString() @IsNotEmpty() DATABASE_FILE: string = 'data/bookshelf.sqlite';
 }

@@ -3,14 +3,15 @@ import { buildApp } from './app';
 import { AppConfig } from './config';
 
 async function main(): Promise<void> {
-  const app = buildApp();
-  const port = process.env.PORT !== undefined && process.env.PORT !== '' ? Number(process.env.PORT) : 3000;
-  const host = process.env.HOST !== undefined && process.env.HOST !== '' ? process.env.HOST : '127.0.0.1';
-  const { url } = await app.listen({ port, host });
+  const app = await buildApp();
+  const config = app.container.resolve(AppConfig);
+  const { url } = await app.listen({ port: config.PORT, host: config.HOST });
 
   console.log(`Rivet sample app listening on ${url}`);
   console.log(`Swagger UI: ${url}/docs  ReDoc: ${url}/redoc  OpenAPI: ${url}/openapi.json`);
-  if (new AppConfig().apiKey === 'dev-key') console.log('Writes need the header X-API-Key: dev-key (set API_KEY to change it).');
+  console.log('Writes need a token (POST /auth/signup or /auth/login, then Authorization: Bearer <token>) or the API key in X-API-Key.');
+  if (config.API_KEY === 'dev-key') console.log('The API key is dev-key: set API_KEY to change it.');
+  if (process.env.JWT_SECRET === undefined) console.log('JWT_SECRET is not set: tokens are signed with a random secret and end at restart.');
 
   // Finish in-flight requests, then let the process end by itself. `once`: a second Ctrl-C kills at once.
   const shutdown = (signal: NodeJS.Signals): void => {

@@ -1,10 +1,14 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { buildApp } from '../../sample-app/src/app';
 
 /** The bookshelf sample app (sample-app/), exercised over a real socket as its README shows it. */
 
 const KEY = 'test-key';
+const ADMIN = { email: 'admin@example.com', password: 'admin-password-for-tests' };
 const PROBLEM = 'application/problem+json; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -17,12 +21,12 @@ interface Answer {
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
-let app: ReturnType<typeof buildApp>;
+let app: Awaited<ReturnType<typeof buildApp>>;
 let base: string;
 
 // A fresh app per test: each has its own DI container, hence its own seeded repositories.
 beforeEach(async () => {
-  app = buildApp({ apiKey: KEY });
+  app = await buildApp({ apiKey: KEY, database: ':memory:', env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
   base = (await app.listen({ port: 0 })).url;
 });
 afterEach(() => app.close());
@@ -51,7 +55,10 @@ describe('sample app: reading', () => {
   it('answers the health check', async () => {
     const res = await call('GET', '/health');
     expect(res.status).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok' });
+    expect(res.json()).toMatchObject({ status: 'up' });
+    const ready = await call('GET', '/ready');
+    expect(ready.status).toBe(200);
+    expect(ready.json()).toEqual({ status: 'up', checks: { database: { status: 'up', durationMs: expect.any(Number) } } });
   });
 
   it('lists the seeded books as one page with the default limit', async () => {
@@ -161,12 +168,12 @@ describe('sample app: writing', () => {
     expect(missing.json()).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'Author 99 does not exist.', instance: '/authors/99' });
   });
 
-  it('answers 401 with a challenge when the API key is missing', async () => {
+  it('answers 401 with a challenge naming both schemes when there are no credentials', async () => {
     const res = await call('POST', '/books', { json: NEW_BOOK });
     expect(res.status).toBe(401);
     expect(res.headers['content-type']).toBe(PROBLEM);
-    expect(res.headers['www-authenticate']).toBe('ApiKey header="X-API-Key"');
-    expect(res.json()).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Send your API key in the X-API-Key header.', instance: '/books' });
+    expect(res.headers['www-authenticate']).toBe('Bearer, ApiKey header="X-API-Key"');
+    expect(res.json()).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Sign in and send Authorization: Bearer <token>, or send an API key in X-API-Key.', instance: '/books' });
   });
 
   it('answers 401 when the API key is wrong, including the default dev key once another is configured', async () => {
@@ -177,25 +184,140 @@ describe('sample app: writing', () => {
   });
 });
 
-describe('sample app: deleting needs the admin role', () => {
-  it('answers 403 when the key is right but the role is not admin', async () => {
-    const res = await call('DELETE', '/books/1', { headers: { 'x-api-key': KEY, 'x-role': 'reader' } });
-    expect(res.status).toBe(403);
-    expect(res.headers['content-type']).toBe(PROBLEM);
-    expect(res.json()).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'You do not have permission to access this resource.', instance: '/books/1' });
+async function signIn(path: '/auth/signup' | '/auth/login', credentials: { email: string; password: string }): Promise<string> {
+  const res = await call('POST', path, { json: credentials });
+  expect(res.status).toBe(path === '/auth/signup' ? 201 : 200);
+  return (res.json() as { token: string }).token;
+}
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const READER = { email: 'reader@example.com', password: 'correct horse battery' };
+
+describe('sample app: accounts', () => {
+  it('signs up a reader and answers a token with the account, never the password hash', async () => {
+    const res = await call('POST', '/auth/signup', { json: READER });
+    expect(res.status).toBe(201);
+    const body = res.json() as { token: string; user: unknown };
+    expect(body.user).toEqual({ id: 2, email: READER.email, role: 'reader' });
+    expect(body.token.split('.')).toHaveLength(3);
+    expect((await call('GET', '/auth/me', { headers: bearer(body.token) })).json()).toEqual({ id: 2, email: READER.email, role: 'reader' });
   });
 
-  it('checks the key before the role', async () => {
-    const res = await call('DELETE', '/books/1', { headers: { 'x-role': 'admin' } });
+  it('refuses a second account with the same email, whatever its case', async () => {
+    await signIn('/auth/signup', READER);
+    const res = await call('POST', '/auth/signup', { json: { ...READER, email: READER.email.toUpperCase() } });
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toBe(PROBLEM);
+  });
+
+  it('validates credentials as a DTO: 422 with each failure located', async () => {
+    const res = await call('POST', '/auth/signup', { json: { email: 'nope', password: 'short' } });
+    expect(res.status).toBe(422);
+    expect((res.json() as { errors: { loc: string[] }[] }).errors.map((e) => e.loc)).toEqual([['body', 'email'], ['body', 'password']]);
+  });
+
+  it('logs in with the right password only, with one message for a wrong password and an unknown email', async () => {
+    await signIn('/auth/signup', READER);
+    expect(await signIn('/auth/login', READER)).toMatch(/^ey/);
+    for (const wrong of [{ ...READER, password: 'not the password' }, { email: 'nobody@example.com', password: 'not the password' }]) {
+      const res = await call('POST', '/auth/login', { json: wrong });
+      expect(res.status).toBe(401);
+      expect(res.json()).toEqual({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Wrong email or password.', instance: '/auth/login' });
+    }
+  });
+
+  it('lets a signed-in reader write, and refuses a forged token', async () => {
+    const token = await signIn('/auth/signup', READER);
+    expect((await call('POST', '/books', { headers: bearer(token), json: NEW_BOOK })).status).toBe(201);
+    const forged = `${token.slice(0, -4)}AAAA`;
+    expect((await call('POST', '/books', { headers: bearer(forged), json: NEW_BOOK })).status).toBe(401);
+  });
+});
+
+describe('sample app: deleting needs the admin role', () => {
+  it('answers 403 naming the role to an API key client and to a reader', async () => {
+    const reader = await signIn('/auth/signup', READER);
+    for (const headers of [{ 'x-api-key': KEY }, bearer(reader)]) {
+      const res = await call('DELETE', '/books/1', { headers });
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toBe(PROBLEM);
+      expect(res.json()).toEqual({ type: 'about:blank', title: 'Forbidden', status: 403, detail: 'This route requires the role "admin".', instance: '/books/1' });
+    }
+  });
+
+  it('checks credentials before the role', async () => {
+    const res = await call('DELETE', '/books/1');
     expect(res.status).toBe(401);
   });
 
-  it('deletes with the key and the admin role, answering 204 with no body', async () => {
-    const res = await call('DELETE', '/books/1', { headers: { 'x-api-key': KEY, 'x-role': 'admin' } });
+  it('deletes as the configured admin, answering 204 with no body', async () => {
+    const admin = await signIn('/auth/login', ADMIN);
+    const res = await call('DELETE', '/books/1', { headers: bearer(admin) });
     expect(res.status).toBe(204);
     expect(res.text).toBe('');
     expect((await call('GET', '/books/1')).status).toBe(404);
-    expect((await call('DELETE', '/books/1', { headers: { 'x-api-key': KEY, 'x-role': 'admin' } })).status).toBe(404);
+    expect((await call('DELETE', '/books/1', { headers: bearer(admin) })).status).toBe(404);
+  });
+});
+
+const SEEDED_REVIEWS = [
+  { id: 1, bookId: 1, rating: 5, text: 'The shadow chapter still gives me chills.' },
+  { id: 2, bookId: 1, rating: 4, text: 'Short, strange and wise.' },
+  { id: 3, bookId: 3, rating: 5, text: 'Unputdownable.' },
+];
+
+/** Opens `GET /reviews/live`; resolves once the head arrived, with what has come so far. */
+function openFeed(): Promise<{ res: IncomingMessage; text: () => string; close: () => void }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${base}/reviews/live`, { headers: { accept: 'text/event-stream' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { text += c; });
+      resolve({ res, text: () => text, close: () => req.destroy() });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('sample app: reviews', () => {
+  it('filters reviews by book and minimum rating, one page at a time', async () => {
+    expect((await call('GET', '/reviews?bookId=1')).json()).toEqual({ items: SEEDED_REVIEWS.slice(0, 2), total: 2, limit: 20, offset: 0 });
+    expect((await call('GET', '/reviews?minRating=5&limit=1&offset=1')).json()).toEqual({ items: [SEEDED_REVIEWS[2]], total: 2, limit: 1, offset: 1 });
+    const bad = await call('GET', '/reviews?minRating=9');
+    expect(bad.status).toBe(422);
+    expect(bad.json()).toMatchObject({ errors: [expect.objectContaining({ loc: ['query', 'minRating'], type: 'max' })] });
+  });
+
+  it('refuses a review of a book that does not exist with a 422 at body.bookId', async () => {
+    const res = await call('POST', '/reviews', { headers: { 'x-api-key': KEY }, json: { bookId: 99, rating: 3, text: 'Hm.' } });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toBe(PROBLEM);
+    expect(res.json()).toMatchObject({ status: 422, errors: [{ loc: ['body', 'bookId'], msg: 'book 99 does not exist', type: 'exists' }] });
+  });
+
+  it('sends each new review to the live feed as a Server-Sent Event', async () => {
+    const feed = await openFeed();
+    try {
+      expect(feed.res.statusCode).toBe(200);
+      expect(feed.res.headers['content-type']).toMatch(/^text\/event-stream/);
+      const created = await call('POST', '/reviews', { headers: { 'x-api-key': KEY }, json: { bookId: 4, rating: 5, text: 'Story of your life, indeed.' } });
+      expect(created.status).toBe(201);
+      const review = { id: 4, bookId: 4, rating: 5, text: 'Story of your life, indeed.' };
+      expect(created.json()).toEqual(review);
+      for (const until = Date.now() + 2000; !feed.text().includes('event: review'); await new Promise((r) => setTimeout(r, 10))) {
+        if (Date.now() > until) throw new Error(`no event in 2 s: ${feed.text()}`);
+      }
+      expect(feed.text()).toContain(`event: review\nid: 4\ndata: ${JSON.stringify(review)}\n\n`);
+    } finally {
+      feed.close();
+    }
+  });
+
+  it('deletes the reviews of a deleted book', async () => {
+    const admin = await signIn('/auth/login', ADMIN);
+    expect((await call('DELETE', '/books/1', { headers: bearer(admin) })).status).toBe(204);
+    expect((await call('GET', '/reviews?bookId=1')).json()).toMatchObject({ items: [], total: 0 });
+    expect((await call('GET', '/reviews')).json()).toMatchObject({ total: 1 });
   });
 });
 
@@ -223,5 +345,26 @@ describe('sample app: HTTP semantics', () => {
     expect(res.status).toBe(405);
     expect(res.headers['content-type']).toBe(PROBLEM);
     expect(res.headers.allow).toBe('GET, HEAD, PUT, DELETE, OPTIONS');
+  });
+});
+
+describe('sample app: storage', () => {
+  it('keeps writes in its SQLite file across restarts and seeds a new database once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bookshelf-'));
+    const database = join(dir, 'data', 'bookshelf.sqlite');
+    try {
+      const first = await buildApp({ apiKey: KEY, database });
+      const created = await first.inject({ method: 'POST', url: '/books', headers: { 'x-api-key': KEY }, body: NEW_BOOK });
+      expect(created.status).toBe(201);
+      await first.close();
+
+      const second = await buildApp({ apiKey: KEY, database });
+      const page = (await second.inject('/books')).json<{ items: unknown[]; total: number }>();
+      expect(page.total).toBe(SEEDED_BOOKS.length + 1);
+      expect(page.items).toEqual([...SEEDED_BOOKS, { id: 5, ...NEW_BOOK }]);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,21 +1,16 @@
 import { injectable } from 'tsyringe';
-import { InMemoryRepository } from '../common/repository';
+import { SqlRepository } from '../common/repository';
+import { Database, type Row } from '../db/database';
 import type { Author, CreateAuthor } from './author.dto';
 
-const SEED: CreateAuthor[] = [
-  { name: 'Ursula K. Le Guin', born: 1929 },
-  { name: 'Octavia E. Butler', born: 1947 },
-  { name: 'Ted Chiang', born: 1967 },
-];
-
-/** The authors, kept in memory and seeded with a few records. */
+/** The authors table; its seed rows come from a migration (src/db/migrations.ts). */
 @injectable()
-export class AuthorsRepository extends InMemoryRepository<Author, CreateAuthor> {
-  constructor() {
-    super(SEED);
+export class AuthorsRepository extends SqlRepository<Author, CreateAuthor> {
+  constructor(db: Database) {
+    super(db, 'authors', ['name', 'born']);
   }
 
-  protected toRow(id: number, input: CreateAuthor): Author {
-    return { id, name: input.name, born: input.born ?? null };
+  protected fromRow(row: Row): Author {
+    return { id: Number(row.id), name: String(row.name), born: row.born === null ? null : Number(row.born) };
   }
 }

@@ -1,31 +1,32 @@
 import { injectable } from 'tsyringe';
-import { InMemoryRepository, type Page } from '../common/repository';
+import type { SqlValue } from 'sql.js';
+import { SqlRepository, type Page } from '../common/repository';
+import { Database, type Row } from '../db/database';
 import type { Book, BookFilter, CreateBook } from './book.dto';
 
-const SEED: CreateBook[] = [
-  { title: 'A Wizard of Earthsea', author: 'Ursula K. Le Guin', year: 1968 },
-  { title: 'The Left Hand of Darkness', author: 'Ursula K. Le Guin', year: 1969 },
-  { title: 'Kindred', author: 'Octavia E. Butler', year: 1979 },
-  { title: 'Stories of Your Life and Others', author: 'Ted Chiang', year: 2002 },
-];
-
-/** The books, kept in memory and seeded with a few records. */
+/** The books table; its seed rows come from a migration (src/db/migrations.ts). */
 @injectable()
-export class BooksRepository extends InMemoryRepository<Book, CreateBook> {
-  constructor() {
-    super(SEED);
+export class BooksRepository extends SqlRepository<Book, CreateBook> {
+  constructor(db: Database) {
+    super(db, 'books', ['title', 'author', 'year']);
   }
 
-  /** One page of the books matching every filter given. */
+  /** One page of the books matching every filter given; `author` matches part of the name, any case. */
   search(filter: BookFilter, limit: number, offset: number): Page<Book> {
-    const author = filter.author?.toLowerCase();
-    const rows = [...this.rows.values()].filter(
-      (b) => (author === undefined || b.author.toLowerCase().includes(author)) && (filter.year === undefined || b.year === filter.year),
-    );
-    return this.page(rows, limit, offset);
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (filter.author !== undefined) {
+      where.push('instr(lower(author), lower(?)) > 0');
+      params.push(filter.author);
+    }
+    if (filter.year !== undefined) {
+      where.push('year = ?');
+      params.push(filter.year);
+    }
+    return this.page(where.join(' AND '), params, limit, offset);
   }
 
-  protected toRow(id: number, input: CreateBook): Book {
-    return { id, title: input.title, author: input.author, year: input.year };
+  protected fromRow(row: Row): Book {
+    return { id: Number(row.id), title: String(row.title), author: String(row.author), year: Number(row.year) };
   }
 }

@@ -1,7 +1,6 @@
-import { Body, Delete, Get, Guard, NotFoundError, Param, Post, Put, Query, SetMetadata } from 'rivet';
-import { ApiKeyGuard } from './api-key.guard';
+import { Body, Delete, Get, Guard, NotFoundError, Param, Post, Put, Query, Roles, RolesGuard } from 'rivet';
+import { AuthGuard } from '../auth/auth.guard';
 import type { CrudService, Page } from './repository';
-import { RolesGuard, ROLE } from './roles.guard';
 
 /** What the CRUD base needs to know about a resource. */
 export interface CrudResource<C> {
@@ -30,9 +29,9 @@ export type CrudBase<T, C> = abstract new (service: CrudService<T, C>) => CrudHa
  * | --- | --- |
  * | `GET /?limit=&offset=` | 200, one page of records |
  * | `GET /:id` | 200, or a 404 problem |
- * | `POST /` | 201 with the created record (needs `X-API-Key`) |
- * | `PUT /:id` | 200 with the replaced record, or 404 (needs `X-API-Key`) |
- * | `DELETE /:id` | 204, or 404 (needs `X-API-Key` and the `admin` role) |
+ * | `POST /` | 201 with the created record (signed in, or `X-API-Key`) |
+ * | `PUT /:id` | 200 with the replaced record, or 404 (signed in, or `X-API-Key`) |
+ * | `DELETE /:id` | 204, or 404 (signed in with the `admin` role) |
  *
  * It is a factory rather than a plain generic class because TypeScript erases generics: a `body: C`
  * parameter reaches Rivet as `Object`, which cannot be validated. Each call closes over the resource's DTO
@@ -71,21 +70,21 @@ export function CrudController<T, C extends object>(resource: CrudResource<C>): 
 
     // POST answers 201 by default.
     @Post('/', { summary: `Create a ${resource.name}` })
-    @Guard(ApiKeyGuard)
+    @Guard(AuthGuard)
     create(@Body({ type: resource.create }) input: C): T {
       return this.#service.create(input);
     }
 
     @Put('/:id', { summary: `Replace a ${resource.name}` })
-    @Guard(ApiKeyGuard)
+    @Guard(AuthGuard)
     replace(@Param('id') id: number, @Body({ type: resource.create }) input: C): T {
       return this.#service.replace(id, input) ?? this.#notFound(id);
     }
 
-    // Returning nothing answers 204 No Content. Guards run in order: no key is a 401 before roles are looked at.
+    // Returning nothing answers 204 No Content. Guards run in order: no credentials is a 401 before roles are looked at.
     @Delete('/:id', { summary: `Delete a ${resource.name}` })
-    @Guard(ApiKeyGuard, RolesGuard)
-    @SetMetadata(ROLE, 'admin')
+    @Guard(AuthGuard, RolesGuard)
+    @Roles('admin')
     remove(@Param('id') id: number): void {
       if (!this.#service.remove(id)) this.#notFound(id);
     }
