@@ -4,6 +4,8 @@ import { createAppContainer, prepareGraph, resolveAtBoot } from './di/container'
 import { RivetError, throwCollected } from './errors/rivet-error';
 import { close, createHttpServer, listen, type BoundAddress, type ListenOptions } from './http/server';
 import { inject, type InjectRequest, type InjectResponse } from './http/inject';
+import type { BodyOptions } from './http/body';
+import { compileMultipart } from './realtime/upload';
 import type { GuardRef } from './metadata/types';
 import { buildRouteHandler } from './pipeline/build';
 import type { CompiledRoute } from './pipeline/compiled-route';
@@ -147,7 +149,7 @@ export function createApp(options: AppOptions): App {
       extractors,
       asyncArgs: compiled.some((c) => c.async),
       guards: compileGuardChain(guards),
-      body: readsBody ? { limit: bodyLimitOf(d.metadata, opts.bodyLimit), text: compiled.some((c) => c.textBody) } : null,
+      body: readsBody ? bodyOptions(d, compiled.some((c) => c.textBody), bodyLimitOf(d.metadata, opts.bodyLimit)) : null,
       write: compileWriter(writer),
       debug: opts.debug,
     }, writer)));
@@ -181,6 +183,11 @@ export function createApp(options: AppOptions): App {
   };
   for (const f of features) f.attach?.(app);
   return app;
+}
+
+/** How a route reads its body; routes with `@UploadedFile` parameters also read multipart/form-data (lib/realtime/upload.ts). */
+function bodyOptions(d: RouteDescriptor, text: boolean, limit: number): BodyOptions {
+  return { limit, text, multipart: compileMultipart(d.params.map((p) => p.meta), { fieldSize: limit }) };
 }
 
 /** A feature's own routes as dispatch-table entries; a bad path is a RivetError naming the option. */

@@ -4,6 +4,7 @@ import type { Feature } from './pipeline/feature';
 import { runtimeFeatures } from './runtime/features';
 import { staticFeature } from './middleware/static';
 import { securityFeatures } from './security/features';
+import { realtimeFeature } from './realtime/feature';
 
 /**
  * The features an app's options turn on, in the order they run on each request. Each feature module exports a
@@ -16,6 +17,9 @@ export function featuresFor(options: NormalizedOptions, container: DependencyCon
   // Security next (lib/security/features.ts has the inner order): headers and CORS before routing, so that even
   // a 404 carries them; then request limits, rate limits and the session around each route, before its guards.
   features.push(...securityFeatures(options.security, options.store, options.debug));
+  // Realtime: no request hook (free per request); serves WebSocket upgrades, and on shutdown ends event streams and
+  // closes sockets (1001) before the server drains.
+  features.push(realtimeFeature({ gateways: options.gateways, guards: options.guards, debug: options.debug }, container));
   // Static files last: they add table routes only (no request hook), labelled by the runtime features above.
   const files = staticFeature(options.static, options.compression, options.debug);
   if (files !== null) features.push(files);

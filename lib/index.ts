@@ -88,5 +88,25 @@ export type { RateLimitOptions, RateLimitRule, RateLimitKey } from './security/r
 export type { LimitsOptions, RouteLimits } from './security/limits';
 export type { Rate, RateDecision } from './store/gcra';
 
+/** Realtime: streamed responses, Server-Sent Events, WebSocket gateways and multipart uploads. */
+export { StreamResponse } from './pipeline/stream';
+export { EventStream, Sse } from './realtime/sse';
+export { WebSocketGateway, OnConnect, OnMessage, OnClose } from './realtime/gateway';
+export { WsClient, WebSocketHub } from './realtime/client';
+export type { StreamResponseOptions, StreamSource } from './pipeline/stream';
+export type { SseEvent, EventStreamOptions } from './realtime/sse';
+export type { GatewayOptions } from './realtime/gateway';
+export type { BroadcastOptions } from './realtime/client';
+export { UploadedFile, UploadedFiles } from './realtime/upload';
+export type { UploadOptions } from './realtime/upload';
+export type { UploadedFileInfo } from './http/uploads';
+
 /** Errors for the developer, thrown at start-up. */
 export { RivetError, RivetAggregateError } from './errors/rivet-error';
+
+/** Configuration and discovery: typed config from `.env` and the environment, secrets, controller discovery. */
+export { loadConfig } from './config/load';
+export { generateSecret } from './config/secret';
+export type { ConfigClass, ConfigSource, LoadConfigOptions } from './config/load';
+export type { SecretEncoding } from './config/secret';
+export type { ControllerSource } from './discovery/discover';

@@ -1,6 +1,9 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { Provider } from './di/container';
 import { RivetError } from './errors/rivet-error';
+import { callerDirectory } from './discovery/caller';
+import { discoverControllers, type ControllerSource } from './discovery/discover';
+import { loadConfig, type ConfigSource } from './config/load';
 import type { GuardRef } from './metadata/types';
 import { MemoryStore } from './store/memory';
 import type { Store } from './store/store';
@@ -18,8 +21,15 @@ import { normalizeOpenApiOptions, type DocsOptions, type NormalizedDocs, type No
 
 /** Options of `createApp`. */
 export interface AppOptions {
-  /** Controller classes to mount. */
-  controllers: Function[];
+  /**
+   * Controller classes to mount, or glob patterns and directories to discover them in (docs/guides/configuration.md),
+   * e.g. `'controllers'` or a pattern ending in `*.controller.{ts,js}`. Patterns resolve against `root`.
+   */
+  controllers: ControllerSource[] | ControllerSource;
+  /** The directory controller patterns resolve against. Default: the directory of the file that calls `createApp`. */
+  root?: string;
+  /** A config class (see `loadConfig`): loaded from `.env` and the environment, validated, and registered for injection. */
+  config?: ConfigSource;
   /** Extra DI registrations: classes (app-wide singletons) or `{ provide, useValue | useClass | useFactory }`. */
   providers?: Provider[];
   /** Guards run before every route's own, in order. */
@@ -75,6 +85,10 @@ export interface AppOptions {
   static?: StaticOptions | StaticOptions[];
   /** Response formats by media type, chosen from `Accept`; JSON is always offered, first. Off (JSON only) unless given. */
   serializers?: SerializersOption;
+
+  // Realtime (lib/realtime): see docs/guides/websockets.md.
+  /** WebSocket gateway classes (`@WebSocketGateway`), resolved through DI like controllers and served on upgrade requests. */
+  gateways?: Function[];
 }
 
 /** Options after defaults were applied and values checked. */
@@ -99,24 +113,34 @@ export interface NormalizedOptions {
   readonly compression: NormalizedCompression | null;
   readonly static: readonly NormalizedStatic[];
   readonly serializers: NormalizedSerializers | null;
+  /** WebSocket gateway classes (lib/realtime); empty when none. */
+  readonly gateways: readonly Function[];
 }
 
 /** Applies defaults and validates `createApp` options once, at start-up. */
 export function normalizeOptions(options: AppOptions): NormalizedOptions {
-  if (options === null || typeof options !== 'object' || !Array.isArray(options.controllers)) {
-    throw new RivetError('RIVET_OPTIONS_INVALID', 'createApp(options) needs { controllers: [...] }.\n  Fix: pass the controller classes, e.g. createApp({ controllers: [UsersController] }).');
+  const sources = options === null || typeof options !== 'object' ? undefined
+    : typeof options.controllers === 'string' ? [options.controllers] : options.controllers;
+  if (!Array.isArray(sources)) {
+    throw new RivetError('RIVET_OPTIONS_INVALID', 'createApp(options) needs { controllers: [...] }.\n  Fix: pass the controller classes, e.g. createApp({ controllers: [UsersController] }), or a pattern such as \'./**/*.controller.{ts,js}\'.');
   }
-  options.controllers.forEach((c, i) => {
-    if (typeof c !== 'function') {
-      throw new RivetError('RIVET_OPTIONS_INVALID', `controllers[${i}] is ${String(c)}, not a class.\n  Fix: pass controller classes (check the import).`);
+  sources.forEach((c, i) => {
+    if (typeof c !== 'function' && typeof c !== 'string') {
+      throw new RivetError('RIVET_OPTIONS_INVALID', `controllers[${i}] is ${String(c)}, not a class or a pattern.\n  Fix: pass controller classes (check the import) or glob patterns.`);
     }
   });
+  if (options.root !== undefined && typeof options.root !== 'string') {
+    throw new RivetError('RIVET_OPTIONS_INVALID', `root is ${String(options.root)}, not a directory path.\n  Fix: pass a path, e.g. createApp({ root: __dirname, controllers: './**/*.controller.js' }).`);
+  }
+  // Only discovery needs the caller's directory: a list of classes never walks the stack.
+  const controllers = sources.every((c) => typeof c === 'function') ? sources as Function[]
+    : discoverControllers(sources, options.root ?? callerDirectory());
   const security = normalizeSecurityOptions(options);
   const bodyLimit = security.limits.body;
   const { openapi, docs } = normalizeOpenApiOptions(options.openapi, options.docs);
   return {
-    controllers: options.controllers,
-    providers: options.providers ?? [],
+    controllers,
+    providers: [...(options.providers ?? []), ...configProviders(options.config)],
     guards: options.guards ?? [],
     container: options.container,
     debug: options.debug === true,
@@ -131,5 +155,25 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
     compression: normalizeCompression(options.compression),
     static: normalizeStatic(options.static),
     serializers: normalizeSerializers(options.serializers),
+    gateways: normalizeGateways(options.gateways),
   };
+}
+
+// The config instance is loaded once, at start-up, and injected by its class like any singleton.
+function configProviders(config: ConfigSource | undefined): Provider[] {
+  if (config === undefined) return [];
+  if (typeof config === 'function') return [{ provide: config, useValue: loadConfig(config) }];
+  if (config === null || typeof config !== 'object' || typeof config.class !== 'function') {
+    throw new RivetError('RIVET_OPTIONS_INVALID', `config is ${String(config)}, not a config class.\n  Fix: pass the class, e.g. createApp({ config: AppConfig }), or { class: AppConfig, envFile: '.env.test' }.`);
+  }
+  const { class: configClass, ...where } = config;
+  return [{ provide: configClass, useValue: loadConfig(configClass, where) }];
+}
+
+function normalizeGateways(gateways: Function[] | undefined): readonly Function[] {
+  if (gateways === undefined) return [];
+  if (!Array.isArray(gateways) || gateways.some((g) => typeof g !== 'function')) {
+    throw new RivetError('RIVET_OPTIONS_INVALID', 'gateways must be an array of @WebSocketGateway classes.\n  Fix: e.g. createApp({ controllers, gateways: [ChatGateway] }) (check the imports).');
+  }
+  return gateways;
 }

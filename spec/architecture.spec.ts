@@ -22,6 +22,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   middleware: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'openapi', 'store'],
   realtime: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'openapi'],
   runtime: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'store'],
+  discovery: ['errors', 'metadata'],
+  config: ['errors', 'pipeline'],
 };
 
 function files(dir: string): string[] {
