@@ -2,7 +2,7 @@
  * Start-up cost: importing rivet and creating an app with no optional features must not load the libraries
  * those features use. Each is replaced by a factory that records being loaded.
  */
-const HEAVY = ['pino', 'prom-client', 'jsonwebtoken', 'undici', 'light-my-request', 'mime-db', 'mime-types', 'ioredis', 'swagger-ui-dist'];
+const HEAVY = ['pino', 'prom-client', 'jsonwebtoken', 'undici', 'light-my-request', 'mime-db', 'mime-types', 'ioredis', 'swagger-ui-dist', 'ws', 'busboy', 'commander', '@inquirer/prompts', 'sql.js'];
 
 describe('start-up', () => {
   it('loads no optional feature library for an app that does not use them', () => {
