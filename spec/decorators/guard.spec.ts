@@ -3,22 +3,13 @@ import { createApp } from '../../lib/app';
 import { Controller } from '../../lib/decorators/controller';
 import { Guard } from '../../lib/decorators/guard';
 import { Get } from '../../lib/decorators/routes';
-import { RivetError } from '../../lib/errors/rivet-error';
 import { peekMeta } from '../../lib/metadata/store';
 import type { GuardRef } from '../../lib/metadata/types';
+import { rivetErrorOf } from '../helpers/errors';
 
 class A { canActivate() { return true; } }
 class B { canActivate() { return true; } }
 
-function rivetErrorOf(fn: () => unknown): RivetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RivetError) return err;
-    throw err;
-  }
-  throw new Error('expected a RivetError, nothing was thrown');
-}
 
 describe('Guard', () => {
   it('records class-level guards in order when it decorates a class', () => {

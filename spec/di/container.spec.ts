@@ -6,18 +6,10 @@ import { Get } from '../../lib/decorators/routes';
 import { createAppContainer, prepareGraph, resolveAtBoot } from '../../lib/di/container';
 import { RivetAggregateError, RivetError } from '../../lib/errors/rivet-error';
 import { RequestContext } from '../../lib/pipeline/context';
+import { rivetErrorOf } from '../helpers/errors';
 
 interface Repo { find(): string }
 
-function rivetErrorOf(fn: () => unknown): RivetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RivetError) return err;
-    throw err;
-  }
-  throw new Error('expected a RivetError, nothing was thrown');
-}
 
 /** Runs prepareGraph on a fresh app container and returns the problems it collected. */
 function problemsOf(root: Function, requestScoped = false): RivetError[] {

@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Controller, createApp, EventStream, Header, Sse, type SseEvent } from '../../lib';
 import { serve } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 
 /** Opens an event stream; resolves once the head arrived, with a reader of what has come so far. */
 function open(url: string, headers: Record<string, string> = {}): Promise<{ res: IncomingMessage; text: () => string; ended: Promise<void>; close: () => void }> {
@@ -17,13 +18,6 @@ function open(url: string, headers: Record<string, string> = {}): Promise<{ res:
   });
 }
 
-const waitFor = async (check: () => boolean, ms = 2000): Promise<void> => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 describe('Server-Sent Events', () => {
   const log: string[] = [];

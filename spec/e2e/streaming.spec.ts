@@ -3,6 +3,7 @@ import { request as httpRequest, Agent } from 'node:http';
 import { Readable } from 'node:stream';
 import { createApp, Controller, Ctx, Get, RequestContext, StreamResponse } from '../../lib';
 import { serve } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 
 /** Issues a GET and resolves with the status, headers and the whole body (node:http, so chunked bodies are visible as such). */
 function get(url: string, agent?: Agent): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
@@ -28,13 +29,6 @@ function abortAfterFirstChunk(url: string): Promise<void> {
   });
 }
 
-const waitFor = async (check: () => boolean, ms = 2000): Promise<void> => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
 
 describe('streamed responses', () => {
   const events: string[] = [];

@@ -3,19 +3,11 @@ import { createApp } from '../../lib/app';
 import { Controller } from '../../lib/decorators/controller';
 import { Query } from '../../lib/decorators/params';
 import { Get } from '../../lib/decorators/routes';
-import { ValidationFailedError, type ValidationIssue } from '../../lib/errors/validation-error';
+import { ValidationFailedError } from '../../lib/errors/validation-error';
 import { compileCoercer, enumValues, scalarFor } from '../../lib/pipeline/coerce';
+import { issuesOf } from '../helpers/errors';
 
 /** The issues of the ValidationFailedError `fn` throws. */
-function issuesOf(fn: () => unknown): ValidationIssue[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationFailedError) return err.errors;
-    throw err;
-  }
-  throw new Error('expected a ValidationFailedError, nothing was thrown');
-}
 
 const LOC = ['query', 'n'] as const;
 const number = compileCoercer(Number, false, {}, LOC);

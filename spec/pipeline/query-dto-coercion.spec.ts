@@ -1,17 +1,8 @@
 import 'reflect-metadata';
 import { IsBoolean, IsInt, IsOptional } from 'class-validator';
-import { ValidationFailedError, type ValidationIssue } from '../../lib/errors/validation-error';
 import { compileDtoPipe } from '../../lib/pipeline/validate';
+import { issuesOf } from '../helpers/errors';
 
-function issuesOf(fn: () => unknown): ValidationIssue[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationFailedError) return err.errors;
-    throw err;
-  }
-  throw new Error('expected a ValidationFailedError, nothing was thrown');
-}
 
 // regression: query DTOs used class-transformer's implicit conversion, so '?active=no' became true and
 // '?limit=0x10' became 16; they now use the strict readers of inline parameters.

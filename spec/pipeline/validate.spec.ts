@@ -4,18 +4,10 @@ import {
   IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Min, Validate, ValidateNested, ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
-import { ValidationFailedError, type ValidationIssue } from '../../lib/errors/validation-error';
+import { ValidationFailedError } from '../../lib/errors/validation-error';
 import { compileDtoPipe, isDto, toIssues } from '../../lib/pipeline/validate';
+import { issuesOf } from '../helpers/errors';
 
-function issuesOf(fn: () => unknown): ValidationIssue[] {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof ValidationFailedError) return err.errors;
-    throw err;
-  }
-  throw new Error('expected a ValidationFailedError, nothing was thrown');
-}
 
 class Address {
   @IsString() @Length(5, 5) zip!: string;

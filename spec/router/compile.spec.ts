@@ -4,19 +4,11 @@ import { Guard } from '../../lib/decorators/guard';
 import { HttpCode, ResponseHeader, SetMetadata } from '../../lib/decorators/meta';
 import { Body, Ctx, Param, Query } from '../../lib/decorators/params';
 import { All, Get, Head, Post } from '../../lib/decorators/routes';
-import { RivetAggregateError, RivetError } from '../../lib/errors/rivet-error';
+import { RivetAggregateError } from '../../lib/errors/rivet-error';
 import { compileTable, describeRoutes, type RouteDescriptor } from '../../lib/router/compile';
 import type { RouteHandler } from '../../lib/router/methods';
+import { rivetErrorOf } from '../helpers/errors';
 
-function rivetErrorOf(fn: () => unknown): RivetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RivetError) return err;
-    throw err;
-  }
-  throw new Error('expected a RivetError, nothing was thrown');
-}
 
 /** Compiles `controllers` with one distinct handler per descriptor; `handlers` maps `Controller#method` to it. */
 function compile(controllers: Function[], ignoreTrailingSlash = true) {

@@ -1,16 +1,8 @@
 import { RivetError } from '../../lib/errors/rivet-error';
 import { joinPath, parseTemplate, toOpenApiPath } from '../../lib/router/path';
+import { rivetErrorOf } from '../helpers/errors';
 
 /** The RivetError `fn` throws (fails the test when it throws nothing or something else). */
-function rivetErrorOf(fn: () => unknown): RivetError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RivetError) return err;
-    throw err;
-  }
-  throw new Error('expected a RivetError, nothing was thrown');
-}
 
 describe('joinPath', () => {
   it('joins a prefix and a path with one slash when both carry slashes', () => {
