@@ -13,14 +13,14 @@ import type { LimitsOptions } from './security/limits';
 import { normalizeSecurityOptions, type NormalizedSecurity } from './security/options';
 import type { RateLimitOptions } from './security/rate-limit';
 import type { SessionOptions } from './security/session';
-import { normalizeRuntimeOptions, type LoggerOptions, type HealthOptions, type MetricsOptions, type NormalizedRuntime, type RequestIdOptions, type ShutdownOptions, type TimeoutOptions } from './runtime/options';
+import { normalizeRuntimeOptions, type NormalizedRuntime, type RuntimeOptions } from './runtime/options';
 import { normalizeCompression, type CompressionOptions, type NormalizedCompression } from './middleware/compress';
 import { normalizeSerializers, type NormalizedSerializers, type SerializersOption } from './middleware/negotiate';
 import { normalizeStatic, type NormalizedStatic, type StaticOptions } from './middleware/static';
 import { normalizeOpenApiOptions, type DocsOptions, type NormalizedDocs, type NormalizedOpenApi, type OpenApiOptions } from './openapi/options';
 
 /** Options of `createApp`. */
-export interface AppOptions {
+export interface AppOptions extends RuntimeOptions {
   /**
    * Controller classes to mount, or glob patterns and directories to discover them in (docs/guides/configuration.md),
    * e.g. `'controllers'` or a pattern ending in `*.controller.{ts,js}`. Patterns resolve against `root`.
@@ -64,19 +64,7 @@ export interface AppOptions {
   /** How many reverse proxies stand in front of the app (client address, TLS detection). Default 0: none trusted. */
   trustProxy?: number | false;
 
-  // Production runtime (lib/runtime): see docs/guides/production.md.
-  /** Structured JSON logs (pino) with an access-log line per request. Off unless given; `LOG_LEVEL` sets the level. */
-  logger?: LoggerOptions | boolean;
-  /** An id per request (`X-Request-ID`, taken from the client when valid), echoed, logged and in problem bodies. */
-  requestId?: RequestIdOptions | boolean;
-  /** Header and request timeouts against slow clients (408) and the handler timeout (503, `ctx.signal` aborts). */
-  timeouts?: TimeoutOptions | boolean;
-  /** Drains on SIGTERM/SIGINT, then exits. `app.close()` drains the same way without it. */
-  shutdown?: ShutdownOptions | boolean;
-  /** Liveness (`/health`) and readiness (`/ready`) probes with user checks. */
-  health?: HealthOptions | boolean;
-  /** Prometheus metrics at `/metrics` (prom-client). */
-  metrics?: MetricsOptions | boolean;
+  // Production runtime (logger, requestId, timeouts, shutdown, health, metrics): see RuntimeOptions and docs/guides/production.md.
 
   // Responses (lib/middleware): see docs/guides/responses.md and docs/guides/static-files.md.
   /** gzip, brotli and deflate by `Accept-Encoding`, for bodies of at least `threshold` bytes (default 1024). Off unless given. */

@@ -67,11 +67,17 @@ export interface MetricsOptions {
 
 /** The runtime keys of `createApp` options. */
 export interface RuntimeOptions {
+  /** Structured JSON logs (pino) with an access-log line per request. Off unless given; `LOG_LEVEL` sets the level. */
   logger?: LoggerOptions | boolean;
+  /** An id per request (`X-Request-ID`, taken from the client when valid), echoed, logged and in problem bodies. */
   requestId?: RequestIdOptions | boolean;
+  /** Header and request timeouts against slow clients (408) and the handler timeout (503, `ctx.signal` aborts). */
   timeouts?: TimeoutOptions | boolean;
+  /** Drains on SIGTERM/SIGINT, then exits. `app.close()` drains the same way without it. */
   shutdown?: ShutdownOptions | boolean;
+  /** Liveness (`/health`) and readiness (`/ready`) probes with user checks. */
   health?: HealthOptions | boolean;
+  /** Prometheus metrics at `/metrics` (prom-client). */
   metrics?: MetricsOptions | boolean;
 }
 
