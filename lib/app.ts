@@ -22,6 +22,7 @@ import { createDispatcher, type Dispatch } from './router/dispatch';
 import { parseTemplate } from './router/path';
 import type { RouteHandler } from './router/methods';
 import { buildDocument } from './openapi/document';
+import { compileResponseSerializer } from './openapi/serializer';
 import { normalizeOpenApiOptions } from './openapi/options';
 import { docsRoutes } from './openapi/serve';
 import type { OpenApiDocument } from './openapi/types';
@@ -139,7 +140,11 @@ export function createApp(options: AppOptions): App {
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
     const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status };
     compiledRoutes.push(record);
-    const writer: WriterOptions = { status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res') };
+    const writer: WriterOptions = {
+      status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res'),
+      // A declared response type compiles a serializer that writes only the declared fields.
+      json: compileResponseSerializer(record),
+    };
     return wrapRoute(features, record, buildRouteHandler(responses.adapt(record, {
       info: { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata },
       paramNames: d.paramNames,

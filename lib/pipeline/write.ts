@@ -27,6 +27,8 @@ export type Send = (res: ServerResponse, status: number, type: string, body: str
 export type Tap = (res: ServerResponse, status: number, type: string, body: string | Uint8Array) => boolean;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
+// JSON.stringify gives undefined for a function or symbol result; the body is then JSON null.
+const stringify = (value: unknown): string => JSON.stringify(value) ?? 'null';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 const BINARY_TYPE = 'application/octet-stream';
 
@@ -42,6 +44,8 @@ export interface WriterOptions {
   readonly ownsResponse: boolean;
   /** Serializes data results (content negotiation); absent or `null`: JSON. */
   readonly serialize?: Serialize | null;
+  /** Writes data results as JSON, e.g. compiled from the declared response type; absent or `null`: JSON.stringify. */
+  readonly json?: ((value: unknown) => string) | null;
   /** Sends payloads (compression); absent or `null`: `writeHead` + `end`. */
   readonly send?: Send | null;
   /** Sees payloads before they are sent (response cache); absent or `null`: none. */
@@ -75,6 +79,7 @@ export function compileWriter(options: WriterOptions): Writer {
   const tap = options.tap ?? null;
   if (serialize !== null || send !== null || tap !== null) return compileStagedWriter(options, serialize, send ?? sendPlain, tap, options.encodeStream ?? null);
   const { status, explicit, ownsResponse } = options;
+  const json = options.json ?? stringify;
   const emptyStatus = explicit ? status : 204;
   const fixed = options.headers.length === 0 ? null : options.headers;
   // RFC 9110 §15.3.5 / §15.4.5: 204 and 304 have no content, whatever the handler returned.
@@ -99,7 +104,7 @@ export function compileWriter(options: WriterOptions): Writer {
     } else if (typeof result === 'object' && result !== null && isStreamResult(result)) {
       return writeStream(res, status, result);
     } else {
-      payload = JSON.stringify(result) ?? 'null';
+      payload = json(result);
       fallbackType = JSON_TYPE;
     }
     const type = (res.getHeader('content-type') as string | undefined) ?? fallbackType;
@@ -113,6 +118,7 @@ export function compileWriter(options: WriterOptions): Writer {
 /** The writer with output stages: serialize (negotiation), tap (cache), send (compression), each chosen at start-up. */
 function compileStagedWriter(options: WriterOptions, serialize: Serialize | null, send: Send, tap: Tap | null, encodeStream: EncodeStream | null): Writer {
   const { status, explicit, ownsResponse } = options;
+  const json = options.json ?? stringify;
   const emptyStatus = explicit ? status : 204;
   const fixed = options.headers.length === 0 ? null : options.headers;
   const noContent = status === 204 || status === 304;
@@ -142,7 +148,7 @@ function compileStagedWriter(options: WriterOptions, serialize: Serialize | null
       body = payload.body;
       type = payload.type;
     } else {
-      body = JSON.stringify(result) ?? 'null';
+      body = json(result);
       type = preset ?? JSON_TYPE;
     }
     if (tap !== null && tap(res, status, type, body)) return;

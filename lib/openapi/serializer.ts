@@ -1,0 +1,61 @@
+import type { CompiledRoute } from '../pipeline/compiled-route';
+import { typeSchema } from './responses';
+import { SchemaRegistry, type JsonSchema } from './schema';
+
+/** Turns a handler's data result into JSON text. */
+export type JsonSerializer = (value: unknown) => string;
+
+/**
+ * A JSON serializer compiled (fast-json-stringify) from the response type a route declares for its success status
+ * with `@ApiResponse(status?, { type })`, or `null` when it declares none. Only declared properties are written, so a
+ * field the response type does not list (a password hash on an entity) never reaches the client. Declared types are
+ * a contract: any property may be `null` or missing, but a value of another type (text for an integer) is a server
+ * error (500), never silently rewritten. A schema fast-json-stringify cannot compile falls back to JSON.stringify.
+ */
+export function compileResponseSerializer(route: CompiledRoute): JsonSerializer | null {
+  const declared = route.descriptor.responses.find((r) => r.status === undefined || r.status === route.status);
+  if (declared === undefined) return null;
+  const { type, schema: given, contentType } = declared.options;
+  if (contentType !== undefined && !/[/+]json\b/.test(contentType)) return null;
+  const registry = new SchemaRegistry();
+  let root: JsonSchema;
+  if (given !== undefined) root = given;
+  else if (type !== undefined && !isPrimitive(type)) root = typeSchema(type, registry);
+  else return null;
+  const definitions = Object.fromEntries(Object.entries(registry.components).map(([name, s]) => [name, relax(s)]));
+  try {
+    // Loaded on first use: only apps that declare response types compile serializers.
+    const build = require('fast-json-stringify') as (schema: object) => JsonSerializer;
+    return build({ ...relax(root), definitions });
+  } catch {
+    return null;
+  }
+}
+
+const isPrimitive = (type: unknown): boolean => type === String || type === Number || type === Boolean;
+
+/**
+ * The serialization form of a documentation schema: `$ref`s point at `definitions`, every property may be `null`
+ * (written as `null`, never coerced to `""` or `0`), and nothing is required (a missing property is left out).
+ */
+function relax(schema: unknown): JsonSchema {
+  if (Array.isArray(schema)) return schema.map(relax) as unknown as JsonSchema;
+  if (schema === null || typeof schema !== 'object') return schema as JsonSchema;
+  const out: JsonSchema = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'required') continue;
+    if (key === '$ref' && typeof value === 'string') out.$ref = value.replace('#/components/schemas/', '#/definitions/');
+    else if (key === 'properties' && value !== null && typeof value === 'object') {
+      out.properties = Object.fromEntries(Object.entries(value).map(([name, prop]) => [name, nullable(relax(prop))]));
+    } else out[key] = relax(value);
+  }
+  return out;
+}
+
+function nullable(schema: JsonSchema): JsonSchema {
+  const { type } = schema;
+  if (typeof type === 'string') return type === 'null' ? schema : { ...schema, type: [type, 'null'] };
+  if (Array.isArray(type)) return type.includes('null') ? schema : { ...schema, type: [...(type as string[]), 'null'] };
+  if (schema.$ref !== undefined) return { anyOf: [schema, { type: 'null' }] };
+  return schema;
+}
