@@ -9,5 +9,7 @@ export function buildApp(env?: Record<string, string | undefined>): App {
     controllers: './**/*.controller.{ts,js}',
     config: { class: AppConfig, env },
     openapi: { title: '__APP_NAME__', version: '0.1.0' },
+    // Secure defaults: nosniff, frame options, referrer policy, CSP, COOP/CORP (HSTS when served over TLS).
+    securityHeaders: true,
   });
 }
