@@ -12,15 +12,25 @@ const DEFAULTS = {
   pipelining: 1,
   servers: '', // comma-separated server names (file names in bench/servers/ without extension); empty = all
   routes: '', // comma-separated route ids from bench/routes.js; empty = all
-  baseline: 'node-http',
+  refs: 'node-http,fastify', // the servers every cell is also expressed as a ratio of (those present in the run)
   profile: false, // write a V8 CPU profile of every server run into bench/.build/profiles/
   out: '', // where to write the Markdown report; empty = bench/RESULTS.md, "-" = don't write
   pin: true, // pin the runner and the servers to different cores with taskset when possible
   perf: true, // count the server's instructions and cycles with `perf stat` when possible
+  coldstartRuns: 7, // measured cold starts per generated app (0 = skip the cold-start stage)
+  coldstartApps: '', // comma-separated cold-start apps (lib/coldstart.js); empty = all (+ rivet-before/after when their builds are set)
+  coldstartPin: false, // pin the cold-started apps to the server core (default: both cores, as a real start)
+  micro: true, // run bench/micro/validate.js and put its table in the report
+  install: true, // npm install --prefix bench when bench/node_modules is missing or stale
+  reportFrom: '', // render the report from a saved run (bench/.build/last-run.json) instead of measuring
 };
 
-const NUMERIC = new Set(['duration', 'warmup', 'rounds', 'connections', 'pipelining']);
-const BOOLEAN = new Set(['profile', 'pin', 'perf']);
+const NUMERIC = new Set(['duration', 'warmup', 'rounds', 'connections', 'pipelining', 'coldstartRuns']);
+const BOOLEAN = new Set(['profile', 'pin', 'perf', 'coldstartPin', 'micro', 'install']);
+// Flags are kebab-case (--coldstart-runs), keys camelCase, environment variables BENCH_COLDSTART_RUNS.
+const flagOf = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+const keyOf = (flag) => flag.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+const envOf = (key) => `BENCH_${flagOf(key).replace(/-/g, '_').toUpperCase()}`;
 
 const HELP = `Usage: node bench/run.js [options]   (each option also reads BENCH_<NAME>, e.g. BENCH_DURATION=3)
   --duration <s>      measured seconds per cell            (default ${DEFAULTS.duration})
@@ -30,16 +40,23 @@ const HELP = `Usage: node bench/run.js [options]   (each option also reads BENCH
   --pipelining <n>    autocannon pipelining                 (default ${DEFAULTS.pipelining})
   --servers <a,b>     only these servers (bench/servers/*)  (default: all)
   --routes <get,post> only these routes (bench/routes.js)   (default: all)
-  --baseline <name>   the server ratios are taken against   (default ${DEFAULTS.baseline})
+  --refs <a,b>        servers every cell is a ratio of      (default ${DEFAULTS.refs})
   --profile           V8 CPU profile per server run, in bench/.build/profiles/
   --no-pin            do not use taskset
   --no-perf           do not count instructions/cycles with perf stat
-  --out <file|->      Markdown report path, "-" to skip      (default bench/RESULTS.md)`;
+  --coldstart-runs <n> cold starts per generated 300-route app (default ${DEFAULTS.coldstartRuns}; 0 skips the stage)
+  --coldstart-apps <a,b> only these cold-start apps: node-http, fastify, rivet, rivet-openapi, nest-express, nest-fastify,
+                      rivet-before / rivet-after (with BENCH_BEFORE_DIST / BENCH_AFTER_DIST)
+  --coldstart-pin     pin cold-started apps to the server core (default: both cores)
+  --no-micro          skip the DTO pipe micro-benchmark (bench/micro/validate.js)
+  --no-install        never run npm install --prefix bench (fail if the peers are missing)
+  --out <file|->      Markdown report path, "-" to skip      (default bench/RESULTS.md)
+  --report-from <json> only render the report from a saved run (every run saves bench/.build/last-run.json)`;
 
 function parseConfig(argv = process.argv.slice(2), env = process.env) {
   const config = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS)) {
-    const v = env[`BENCH_${key.toUpperCase()}`];
+    const v = env[envOf(key)];
     if (v !== undefined && v !== '') config[key] = coerce(key, v);
   }
   for (let i = 0; i < argv.length; i++) {
@@ -49,14 +66,15 @@ function parseConfig(argv = process.argv.slice(2), env = process.env) {
       process.exit(0);
     }
     if (!arg.startsWith('--')) throw new Error(`Unexpected argument "${arg}".\n${HELP}`);
-    let [key, value] = arg.slice(2).split(/=(.*)/s, 2);
-    if (key.startsWith('no-') && BOOLEAN.has(key.slice(3))) {
-      config[key.slice(3)] = false;
+    let [flag, value] = arg.slice(2).split(/=(.*)/s, 2);
+    if (flag.startsWith('no-') && BOOLEAN.has(keyOf(flag.slice(3)))) {
+      config[keyOf(flag.slice(3))] = false;
       continue;
     }
-    if (!(key in DEFAULTS)) throw new Error(`Unknown option "--${key}".\n${HELP}`);
+    const key = keyOf(flag);
+    if (!(key in DEFAULTS)) throw new Error(`Unknown option "--${flag}".\n${HELP}`);
     if (value === undefined) value = BOOLEAN.has(key) ? 'true' : argv[++i];
-    if (value === undefined) throw new Error(`Option "--${key}" needs a value.`);
+    if (value === undefined) throw new Error(`Option "--${flag}" needs a value.`);
     config[key] = coerce(key, value);
   }
   return config;
@@ -66,8 +84,8 @@ function coerce(key, value) {
   if (BOOLEAN.has(key)) return value === 'true' || value === '1' || value === 'yes';
   if (!NUMERIC.has(key)) return value;
   const n = Number(value);
-  const min = key === 'warmup' ? 0 : 1;
-  if (!Number.isFinite(n) || n < min) throw new Error(`--${key} must be a number ≥ ${min}, got "${value}".`);
+  const min = key === 'warmup' || key === 'coldstartRuns' ? 0 : 1;
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${flagOf(key)} must be a number ≥ ${min}, got "${value}".`);
   return key === 'duration' || key === 'warmup' ? n : Math.floor(n);
 }
 

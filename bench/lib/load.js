@@ -1,7 +1,10 @@
 'use strict';
 const autocannon = require('autocannon');
 
-/** Sends one request of `spec` and checks status (and body, when `spec.check` is given). Throws on mismatch. */
+/**
+ * Sends one request of `spec` and checks its status (one number, or a list of acceptable ones) and body (when
+ * `spec.check` is given). Throws on a mismatch.
+ */
 async function checkRoute(serverName, port, spec) {
   const res = await fetch(`http://127.0.0.1:${port}${spec.path}`, { method: spec.method, headers: spec.headers, body: spec.body });
   const text = await res.text();
@@ -9,8 +12,9 @@ async function checkRoute(serverName, port, spec) {
   try {
     json = JSON.parse(text);
   } catch { /* checked below */ }
-  if (res.status !== spec.status || (spec.check !== undefined && !spec.check(json))) {
-    throw new Error(`server "${serverName}" fails ${spec.name}: expected ${spec.status}, got ${res.status} ${text.slice(0, 200)}`);
+  const statuses = Array.isArray(spec.status) ? spec.status : [spec.status];
+  if (!statuses.includes(res.status) || (spec.check !== undefined && !spec.check(json))) {
+    throw new Error(`server "${serverName}" fails ${spec.name}: expected ${statuses.join(' or ')}, got ${res.status} ${text.slice(0, 300)}`);
   }
 }
 

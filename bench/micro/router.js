@@ -3,7 +3,7 @@
 /**
  * Micro-benchmark of the compiled router's path lookup (dist/router/tree.js), without HTTP: static, parameter,
  * wildcard, percent-encoded and missing paths against a 30-route table. Prints median ops/s per case.
- * Run after a build: `npm run build && node bench/micro/router.js [seconds per case, default 2]`.
+ * Run after a build: `npm run build && node bench/micro/router.js [seconds per case, default 0.8]`.
  */
 const path = require('node:path');
 
@@ -17,7 +17,7 @@ try {
   process.exit(1);
 }
 
-const seconds = Number(process.argv[2] ?? process.env.BENCH_MICRO_SECONDS ?? 2);
+const seconds = Number(process.argv[2] ?? process.env.BENCH_MICRO_SECONDS ?? 0.8);
 const SAMPLES = 5;
 
 // A plausible API: 30 templates over static, parameter and wildcard segments.

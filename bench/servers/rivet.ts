@@ -1,19 +1,17 @@
-// Rivet, from the built package (dist/, resolved through the package's own name and its "exports").
-// Compiled by bench/run.js with @swc/core and the options in /work/main/.swcrc (decorator metadata on).
+// Rivet, from the built package (dist/), imported by its package name (bench/node_modules/rivet links to the
+// repository). Compiled by bench/run.js with @swc/core and the repository's .swcrc (decorator metadata on).
 import 'reflect-metadata';
-import { Body, Controller, Get, Guard, HttpCode, Post, createApp, type CanActivate, type RequestContext } from 'rivet';
-import { IsEmail, IsInt, Length, Max, Min } from 'class-validator';
+import { ApiResponse, Body, Controller, Get, Guard, HttpCode, Param, Post, Query, createApp, type CanActivate, type RequestContext } from 'rivet';
+import { CreateOrder, CreateUser, ItemDto } from './_dtos';
+
+// bench/routes.js, the shared workload data. A require, not an import: the compiled file runs from
+// bench/.build/servers/, two folders under bench/, while this source sits one folder under it.
+const { makeItems } = require('../../routes') as { makeItems(): ItemDto[] };
 
 class ApiKeyGuard implements CanActivate {
   canActivate(ctx: RequestContext): boolean {
     return ctx.request.headers['x-api-key'] === 'secret';
   }
-}
-
-class CreateUser {
-  @Length(1, 50) name!: string;
-  @IsEmail() email!: string;
-  @IsInt() @Min(0) @Max(150) age!: number;
 }
 
 @Controller('/hello')
@@ -25,18 +23,40 @@ class HelloController {
   }
 }
 
-let nextId = 0;
+const ITEMS: ItemDto[] = makeItems();
 
-@Controller('/')
-class UsersController {
-  @Post('/users')
-  @HttpCode(201)
-  create(@Body() body: CreateUser) {
-    return { id: ++nextId, name: body.name, email: body.email, age: body.age };
+@Controller('/items')
+class ItemsController {
+  @Get('/')
+  @ApiResponse(200, { type: [ItemDto] })
+  list(): ItemDto[] {
+    return ITEMS;
+  }
+
+  @Get('/:id')
+  one(@Param('id') id: number, @Query('fields') fields?: string) {
+    return { id, fields };
   }
 }
 
-const app = createApp({ controllers: [HelloController, UsersController] });
+let nextId = 0;
+
+@Controller('/')
+class OrdersController {
+  @Post('/users')
+  @HttpCode(201)
+  createUser(@Body() body: CreateUser) {
+    return { id: ++nextId, ...body };
+  }
+
+  @Post('/orders')
+  @HttpCode(201)
+  createOrder(@Body() body: CreateOrder) {
+    return { id: ++nextId, ...body };
+  }
+}
+
+const app = createApp({ controllers: [HelloController, ItemsController, OrdersController] });
 app.listen({ port: 0, host: '127.0.0.1' }).then(({ port }) => {
   process.stdout.write(`${port}\n`);
 });
