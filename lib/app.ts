@@ -22,6 +22,7 @@ import { createDispatcher, type Dispatch } from './router/dispatch';
 import { parseTemplate } from './router/path';
 import type { RouteHandler } from './router/methods';
 import { buildDocument } from './openapi/document';
+import { Logger } from './runtime/logger';
 import { compileResponseSerializer } from './openapi/serializer';
 import { normalizeOpenApiOptions } from './openapi/options';
 import { docsRoutes } from './openapi/serve';
@@ -66,6 +67,7 @@ export interface App {
  * @example const app = createApp({ controllers: [UsersController] }); await app.listen({ port: 3000 });
  */
 export function createApp(options: AppOptions): App {
+  const started = performance.now();
   const opts = normalizeOptions(options);
   const container = createAppContainer(opts.container, opts.providers);
   const descriptors = describeRoutes(opts.controllers);
@@ -114,6 +116,9 @@ export function createApp(options: AppOptions): App {
   const extra = [...served, ...features.flatMap(featureRoutes)].map((r) => ({ descriptor: r.descriptor, handler: wrapServed(features, r.descriptor, r.handler) }));
   const tree = compileTable([...routes, ...extra], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
   const dispatch = createDispatcher(tree, opts.debug, compileDispatchHooks(features));
+  if (opts.runtime.logger !== null) {
+    container.resolve<Logger>(Logger).debug({ routes: compiledRoutes.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'routes compiled');
+  }
   const server = createHttpServer(dispatch, Object.assign({}, ...features.map((f) => f.serverOptions ?? {})));
 
   function buildHandler(d: RouteDescriptor): RouteHandler {

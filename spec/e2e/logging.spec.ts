@@ -62,6 +62,13 @@ describe('logger: access log over a socket', () => {
     expect(greeting.reqId).toBeUndefined();
   });
 
+  it('logs the route compile time at debug level when the app is created', async () => {
+    const logs = captureLogs();
+    createApp({ controllers: [Users], logger: { level: 'debug', destination: logs.destination } });
+    await until(() => logs.lines.some((l) => l.msg === 'routes compiled'));
+    expect(logs.lines).toContainEqual(expect.objectContaining({ level: 20, msg: 'routes compiled', routes: 3, ms: expect.any(Number) }));
+  });
+
   it('honours the level: at warn, successful requests are not logged but failures are', async () => {
     const logs = captureLogs();
     const client = await serve(createApp({ controllers: [Users], logger: { level: 'warn', destination: logs.destination } }));

@@ -14,10 +14,4 @@ export function captureLogs(): { lines: LogLine[]; destination: NonNullable<Logg
 }
 
 /** Resolves once `predicate` holds, polling every 5 ms (fails after `ms`). */
-export async function until(predicate: () => boolean, ms = 2000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+export { waitFor as until } from '../helpers/wait';
