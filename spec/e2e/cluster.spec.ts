@@ -1,7 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
+import { forkServer } from '../runtime/support';
 
 interface Line { msg?: string; listening?: string; pid?: number; status?: number; route?: string }
 
@@ -10,26 +10,9 @@ describe('listen({ workers }) with node:cluster', () => {
   afterEach(() => { if (child?.exitCode === null) child.kill('SIGKILL'); });
 
   it('serves from two workers on one port and drains both on SIGTERM', async () => {
-    child = fork(join(__dirname, '../runtime/fixtures/server.ts'), [], {
-      execArgv: ['-r', join(__dirname, '../runtime/fixtures/register.js')],
-      env: { ...process.env, WORKERS: '2', WORK_MS: '300' },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    const lines: Line[] = [];
-    let buffered = '';
-    const listening = new Promise<string>((resolve) => {
-      child!.stdout!.on('data', (c: Buffer) => {
-        buffered += c.toString();
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) !== -1) {
-          const line = JSON.parse(buffered.slice(0, nl)) as Line;
-          buffered = buffered.slice(nl + 1);
-          if (line.listening !== undefined) resolve(line.listening);
-          lines.push(line);
-        }
-      });
-    });
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    const server = forkServer<Line>({ WORKERS: '2', WORK_MS: '300' });
+    child = server.child;
+    const { lines, listening, exited } = server;
     const url = await listening;
 
     // A new connection per request: the primary hands connections to the workers in turn.

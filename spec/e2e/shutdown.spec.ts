@@ -1,11 +1,11 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { injectable } from 'tsyringe';
 import { Controller, createApp, Ctx, Get, RequestContext, type OnShutdown } from '../../lib';
 import { Client } from 'undici';
+import { forkServer } from '../runtime/support';
 
 const events: string[] = [];
 
@@ -139,26 +139,9 @@ describe('SIGTERM under load', () => {
   afterEach(() => { if (child?.exitCode === null) child.kill('SIGKILL'); });
 
   it('loses no accepted request: every request the server accepted is answered 200 to the client', async () => {
-    child = fork(join(__dirname, '../runtime/fixtures/server.ts'), [], {
-      execArgv: ['-r', join(__dirname, '../runtime/fixtures/register.js')],
-      env: { ...process.env, WORK_MS: '40', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    });
-    const lines: LogLine[] = [];
-    let buffered = '';
-    const listening = new Promise<string>((resolve) => {
-      child!.stdout!.on('data', (c: Buffer) => {
-        buffered += c.toString();
-        let nl: number;
-        while ((nl = buffered.indexOf('\n')) !== -1) {
-          const line = JSON.parse(buffered.slice(0, nl)) as LogLine & { listening?: string };
-          buffered = buffered.slice(nl + 1);
-          if (line.listening !== undefined) resolve(line.listening);
-          else lines.push(line);
-        }
-      });
-    });
-    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    const server = forkServer<LogLine>({ WORK_MS: '40', LOG_LEVEL: 'info' });
+    child = server.child;
+    const { lines, listening, exited } = server;
     const url = await listening;
 
     const clientErrors: string[] = [];
