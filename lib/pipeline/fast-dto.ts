@@ -1,19 +1,12 @@
 import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import { inlineFor } from './fast-constraints';
 
 /** What {@link compileFastDto} returns when it cannot decide: the caller runs class-transformer + class-validator. */
 export const UNDECIDED: unique symbol = Symbol('rivet.undecided');
 
 /** Builds the DTO instance from plain data and checks it; `UNDECIDED` whenever the answer is not a sure "valid". */
 export type FastDto = (plain: Record<string, unknown>) => object | typeof UNDECIDED;
-
-type Check = (object: object) => boolean | typeof UNDECIDED;
-
-interface Compiled {
-  /** Properties class-validator knows (whitelist: everything else is stripped), each with its nested class if any. */
-  props: { readonly name: string; readonly nested: Function | undefined }[];
-  check: Check;
-}
 
 // class-transformer 0.5.1 ships no typings for its storage module; only these lookups are used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -25,51 +18,23 @@ const ARGS_TARGET = '';
 /**
  * A compiled stand-in for `plainToInstance` + `validateSync({ whitelist: true })` on the DTOs where the two can be
  * reproduced exactly: no async, promise or group-specific constraints, no `@Transform`/`@Expose`/`@Exclude`, no
- * accessors, `@Type` only to such DTOs. It calls the very constraint implementations class-validator would
- * (`constraintCls` instances, with the same arguments), in the same order, so a "valid" here is class-validator's
- * "valid"; anything else — an invalid value, a shape it did not plan for — is `UNDECIDED`, and the caller runs the
- * real libraries, which also write the error messages. `null` when the DTO is not eligible.
+ * accessors, `@Type` only to such DTOs. At start-up each class becomes two generated functions: one builds the
+ * instance from the plain object (only the properties class-validator knows, so the whitelist holds), one checks it.
+ * The check runs the very constraints class-validator would, under the same conditions (`@IsOptional`, `@ValidateIf`,
+ * `each`): the common built-ins as inline code proven against the real constraint at start-up (./fast-constraints.ts),
+ * every other constraint through its own `validate` with the same arguments. So a "valid" here is class-validator's
+ * "valid"; anything else (an invalid value, a shape it did not plan for) is `UNDECIDED`, and the caller runs the real
+ * libraries, which also write the error messages. `null` when the DTO is not eligible.
  */
 export function compileFastDto(dto: Function): FastDto | null {
   const compiled = new Map<Function, Compiled | null>();
   const root = compileClass(dto, compiled);
   if (root === null || [...compiled.values()].some((c) => c === null)) return null;
-
-  const build = (ctor: Function, plain: Record<string, unknown>): object | typeof UNDECIDED => {
-    const c = compiled.get(ctor)!;
-    const instance = new (ctor as new () => Record<string, unknown>)();
-    for (const { name, nested } of c.props) {
-      if (!Object.prototype.hasOwnProperty.call(plain, name)) continue;
-      const value = plain[name];
-      if (nested === undefined || value === null || value === undefined) {
-        instance[name] = value;
-        continue;
-      }
-      const converted = buildNested(nested, value);
-      if (converted === UNDECIDED) return UNDECIDED;
-      instance[name] = converted;
-    }
-    return instance;
-  };
-  const buildNested = (ctor: Function, value: unknown): unknown => {
-    if (Array.isArray(value)) {
-      const out = new Array<unknown>(value.length);
-      for (let i = 0; i < value.length; i++) {
-        const item = value[i] as unknown;
-        if (!isPlainObject(item)) return UNDECIDED;
-        const built = build(ctor, item);
-        if (built === UNDECIDED) return UNDECIDED;
-        out[i] = built;
-      }
-      return out;
-    }
-    return isPlainObject(value) ? build(ctor, value) : UNDECIDED;
-  };
-
+  for (const entry of compiled.values()) generate(entry!, compiled);
   return (plain) => {
-    const instance = build(dto, plain);
+    const instance = root.build(plain);
     if (instance === UNDECIDED) return UNDECIDED;
-    return root.check(instance) === true ? instance : UNDECIDED;
+    return root.check(instance) ? instance : UNDECIDED;
   };
 }
 
@@ -80,23 +45,42 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === null || Object.getPrototypeOf(proto) === null;
 }
 
+/** What class-validator knows of one property, gathered at start-up. */
+interface Property {
+  readonly name: string;
+  /** `@Type(() => X)` to a DTO: the plain value is built as X (or an array of X). */
+  readonly nested: Function | undefined;
+  readonly conditions: readonly ValidationMetadata[];
+  readonly constraints: readonly { meta: ValidationMetadata; constraint: ConstraintMetadata }[];
+  /** `@ValidateNested()`: instances in the value are checked with their own class's check. */
+  readonly validateNested: boolean;
+}
+
+interface Compiled {
+  readonly ctor: Function;
+  readonly properties: readonly Property[];
+  build: (plain: Record<string, unknown>) => object | typeof UNDECIDED;
+  check: (object: object) => boolean;
+}
+
+interface ConstraintMetadata {
+  readonly async: boolean;
+  readonly instance: { validate(value: unknown, args: ValidationArguments): unknown };
+}
+
 function compileClass(ctor: Function, compiled: Map<Function, Compiled | null>): Compiled | null {
   const known = compiled.get(ctor);
   if (known !== undefined) return known;
   const storage = getMetadataStorage();
   // The same call ValidationExecutor makes for validateSync(object, { whitelist, forbidUnknownValues }).
   const metas = storage.getTargetValidationMetadatas(ctor, ARGS_TARGET, false, false, undefined);
-  if (metas.length === 0 || !transformerIsPlain(ctor) || hasAccessors(ctor)) {
-    compiled.set(ctor, null);
-    return null;
-  }
-  const grouped = storage.groupByPropertyName(metas);
-  const entry: Compiled = { props: [], check: () => UNDECIDED };
+  if (metas.length === 0 || !transformerIsPlain(ctor) || hasAccessors(ctor)) return fail(ctor, compiled);
+  const properties: Property[] = [];
+  const entry: Compiled = { ctor, properties, build: () => UNDECIDED, check: () => false };
   compiled.set(ctor, entry);   // set before recursing, so self-referencing DTOs terminate
 
-  const props: { name: string; nested: Function | undefined }[] = [];
-  const checks: Check[] = [];
-  for (const [name, list] of Object.entries(grouped)) {
+  for (const [name, list] of Object.entries(storage.groupByPropertyName(metas))) {
+    if (name === '__proto__') return fail(ctor, compiled);
     const typeMeta = transformerStorage.findTypeMetadata(ctor, name);
     let nested: Function | undefined;
     if (typeMeta !== undefined) {
@@ -105,19 +89,10 @@ function compileClass(ctor: Function, compiled: Map<Function, Compiled | null>):
       if (typeof target !== 'function' || NOT_NESTED.includes(target) || compileClass(target, compiled) === null) return fail(ctor, compiled);
       nested = target;
     }
-    props.push({ name, nested });
-    const check = compileProperty(ctor.name, name, list, compiled);
-    if (check === null) return fail(ctor, compiled);
-    checks.push(check);
+    const property = collectProperty(name, nested, list);
+    if (property === null) return fail(ctor, compiled);
+    properties.push(property);
   }
-  entry.props = props;
-  entry.check = (object) => {
-    for (let i = 0; i < checks.length; i++) {
-      const verdict = checks[i](object);
-      if (verdict !== true) return verdict;
-    }
-    return true;
-  };
   return entry;
 }
 
@@ -126,66 +101,116 @@ function fail(ctor: Function, compiled: Map<Function, Compiled | null>): null {
   return null;
 }
 
-/** Mirrors ValidationExecutor.performValidations for one property: conditions, then constraints, then nesting. */
-// `targetName` is fixed: a check only ever sees instances of the class it was compiled for (built here, or looked up
-// by constructor), and reading `constructor.name` per call cost 6–8% of the pipe (bench/HISTORY.md).
-function compileProperty(targetName: string, name: string, list: readonly ValidationMetadata[], compiled: Map<Function, Compiled | null>): Check | null {
+/** Sorts one property's metadata as ValidationExecutor.performValidations does; `null` for kinds it cannot reproduce. */
+function collectProperty(name: string, nested: Function | undefined, list: readonly ValidationMetadata[]): Property | null {
   const storage = getMetadataStorage();
   const conditions: ValidationMetadata[] = [];
-  const constraints: { meta: ValidationMetadata; validate: (value: unknown, args: ValidationArguments) => unknown }[] = [];
-  let nested = false;
+  const constraints: { meta: ValidationMetadata; constraint: ConstraintMetadata }[] = [];
+  let validateNested = false;
   // IS_DEFINED runs before the others, as in ValidationExecutor.
   const ordered = [...list.filter((m) => m.type === ValidationTypes.IS_DEFINED), ...list.filter((m) => m.type !== ValidationTypes.IS_DEFINED)];
   for (const meta of ordered) {
     switch (meta.type) {
       case ValidationTypes.CONDITIONAL_VALIDATION: conditions.push(meta); break;
       case ValidationTypes.WHITELIST: break;
-      case ValidationTypes.NESTED_VALIDATION: nested = true; break;
+      case ValidationTypes.NESTED_VALIDATION: validateNested = true; break;
       case ValidationTypes.IS_DEFINED:
       case ValidationTypes.CUSTOM_VALIDATION: {
-        for (const c of storage.getTargetValidatorConstraints(meta.constraintCls)) {
+        for (const c of storage.getTargetValidatorConstraints(meta.constraintCls) as unknown as ConstraintMetadata[]) {
           if (c.async) return null;
-          const instance = c.instance as { validate(value: unknown, args: ValidationArguments): unknown };
-          constraints.push({ meta, validate: (value, args) => instance.validate(value, args) });
+          constraints.push({ meta, constraint: c });
         }
         break;
       }
       default: return null; // promise validation and anything newer: leave it to class-validator
     }
   }
-  void compiled;
+  return { name, nested, conditions, constraints, validateNested };
+}
 
-  return (object) => {
-    const value = (object as Record<string, unknown>)[name];
-    for (const c of conditions) if (!(c.constraints[0] as (o: object, v: unknown) => boolean)(object, value)) return true;
-    for (const { meta, validate } of constraints) {
-      if (meta.validateIf !== undefined && !meta.validateIf(object, value)) continue;
-      const args: ValidationArguments = { targetName, property: meta.propertyName, object, value, constraints: meta.constraints };
-      if (!meta.each || !(Array.isArray(value) || value instanceof Set || value instanceof Map)) {
-        const ok = validate(value, args);
-        if (ok !== true && ok !== false) return UNDECIDED;   // a promise or anything odd
-        if (!ok) return UNDECIDED;
-        continue;
-      }
-      const items = value instanceof Map ? [...value.values()] : [...(value as Iterable<unknown>)];
-      for (const item of items) if (validate(item, args) !== true) return UNDECIDED;
-    }
-    return nested ? nestedOk(value) : true;
+/**
+ * Writes and compiles the build and check functions of one class. Constants reach the generated code through `R`
+ * (constructors, constraint instances, their reusable argument objects, regular expressions, other classes' entries).
+ */
+function generate(entry: Compiled, compiled: Map<Function, Compiled | null>): void {
+  const refs: unknown[] = [];
+  const ref = (value: unknown): string => {
+    const at = refs.indexOf(value);
+    return `R[${at === -1 ? refs.push(value) - 1 : at}]`;
   };
+  const key = (name: string): string => JSON.stringify(name);
+  const targetName = entry.ctor.name;
 
-  function nestedOk(value: unknown): boolean | typeof UNDECIDED {
-    if (value === undefined) return true;
-    if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
-      for (const item of value instanceof Map ? value.values() : value) {
-        const verdict = nestedOk(item);
-        if (verdict !== true) return verdict;
-      }
-      return true;
+  const build: string[] = ['const o = new C();', 'let v;'];
+  for (const p of entry.properties) {
+    const at = `p[${key(p.name)}]`;
+    if (p.nested === undefined) {
+      build.push(`if (H(p, ${key(p.name)})) o[${key(p.name)}] = ${at};`);
+      continue;
     }
-    if (!(value instanceof Object)) return UNDECIDED;
-    const c = compiled.get(value.constructor);
-    return c === undefined || c === null ? UNDECIDED : c.check(value);
+    const inner = compiled.get(p.nested)!;
+    build.push(`if (H(p, ${key(p.name)})) { v = ${at}; if (v === null || v === undefined) o[${key(p.name)}] = v; else { v = ${ref(buildNested)}(${ref(inner)}, v); if (v === U) return U; o[${key(p.name)}] = v; } }`);
   }
+  build.push('return o;');
+
+  const check: string[] = ['let v;'];
+  for (const p of entry.properties) {
+    const lines: string[] = [`v = o[${key(p.name)}];`];
+    // A false condition (@IsOptional on a missing value, @ValidateIf) skips the property, nesting included.
+    for (const c of p.conditions) lines.push(`if (!${ref(c.constraints[0])}(o, v)) break p;`);
+    for (const { meta, constraint } of p.constraints) {
+      const args: ValidationArguments = { targetName, property: meta.propertyName, object: {}, value: undefined, constraints: meta.constraints };
+      const validate = constraint.instance.validate.bind(constraint.instance);
+      const inline = inlineFor(meta.name, meta.constraints, validate, args);
+      const generic = (x: string): string => `(${ref(args)}.object = o, ${ref(args)}.value = v, ${ref(constraint.instance)}.validate(${x}, ${ref(args)}) === true)`;
+      const test = (x: string): string => (inline === null ? generic(x) : inline.exact ? inline.expr(x, ref) : `(${inline.expr(x, ref)} || ${generic(x)})`);
+      let line = meta.each
+        ? `if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) { const x = v[i]; if (!${test('x')}) return false; } } else if (v instanceof Set || v instanceof Map) { for (const x of (v instanceof Map ? v.values() : v)) if (!${test('x')}) return false; } else if (!${test('v')}) return false;`
+        : `if (!${test('v')}) return false;`;
+      if (meta.validateIf !== undefined) line = `if (${ref(meta.validateIf)}(o, v)) { ${line} }`;
+      lines.push(line);
+    }
+    if (p.validateNested) lines.push(`if (!${ref(nestedOk)}(${ref(compiled)}, ${p.nested === undefined ? 'undefined' : ref(compiled.get(p.nested))}, v)) return false;`);
+    check.push(`p: { ${lines.join(' ')} }`);
+  }
+  check.push('return true;');
+
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled once at start-up from the DTO's metadata
+  const make = new Function('R', 'C', 'H', 'U', `return [function build(p) { ${build.join(' ')} }, function check(o) { ${check.join(' ')} }];`) as
+    (r: unknown[], c: Function, h: (o: object, k: string) => boolean, u: symbol) => [Compiled['build'], Compiled['check']];
+  [entry.build, entry.check] = make(refs, entry.ctor, Object.hasOwn, UNDECIDED);
+}
+
+/** A `@Type(() => X)` value: a plain object becomes an X, an array of them an array of X; anything else is undecided. */
+function buildNested(entry: Compiled, value: unknown): unknown {
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i] as unknown;
+      if (!isPlainObject(item)) return UNDECIDED;
+      const built = entry.build(item);
+      if (built === UNDECIDED) return UNDECIDED;
+      out[i] = built;
+    }
+    return out;
+  }
+  return isPlainObject(value) ? entry.build(value) : UNDECIDED;
+}
+
+/** Mirrors ValidationExecutor.nestedValidations: each element of an array, Set or Map, else the object itself. */
+function nestedOk(compiled: Map<Function, Compiled | null>, expected: Compiled | undefined, value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!nestedOk(compiled, expected, value[i])) return false;
+    return true;
+  }
+  if (value instanceof Set || value instanceof Map) {
+    for (const item of value instanceof Map ? value.values() : value) if (!nestedOk(compiled, expected, item)) return false;
+    return true;
+  }
+  if (!(value instanceof Object)) return false;
+  const c = expected !== undefined && value.constructor === expected.ctor ? expected : compiled.get(value.constructor);
+  return c !== undefined && c !== null && c.check(value);
 }
 
 interface TypeStorage {

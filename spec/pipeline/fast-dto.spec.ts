@@ -1,7 +1,7 @@
 import { Type, Transform } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsPositive, IsString, IsUUID,
-  Length, Matches, Max, Min, ValidateIf, ValidateNested, IsDefined,
+  Length, Matches, Max, Min, ValidateIf, ValidateNested, IsDefined, IsNumber, Validate, ValidatorConstraint, type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ValidationFailedError } from '../../lib/errors/validation-error';
 import { compileFastDto, UNDECIDED } from '../../lib/pipeline/fast-dto';
@@ -35,6 +35,26 @@ class Order {
 class WithDefaults {
   @IsOptional() @IsInt() @Min(1) page: number = 1;
   @IsDefined() @IsString() q!: string;
+}
+
+@ValidatorConstraint({ name: 'even' })
+class Even implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'number' && value % 2 === 0;
+  }
+}
+
+/** Constraints compiled inline, "sure" inlines that fall back to the real check, and generic calls side by side. */
+class Mixed {
+  @IsNumber({ maxDecimalPlaces: 2 }) price!: number;
+  @IsNumber({ allowInfinity: true }) ratio!: number;
+  @IsEmail({ require_tld: false }) contact!: string;
+  @IsEmail() email!: string;
+  @Length(2) code!: string;
+  @Matches(/a/g) flagged!: string;
+  @IsIn(['x', 'y', 3]) pick!: string | number;
+  @Validate(Even) even!: number;
+  @IsOptional() @IsEmail(undefined, { each: true }) @Length(3, 40, { each: true }) cc?: string[];
 }
 
 /** A small deterministic PRNG (mulberry32), so a failure reproduces. */
@@ -121,6 +141,26 @@ describe('compileFastDto', () => {
     const counts = differential(Order, Array.from({ length: 500 }, () => generate(next, pools, true, 0.05)));
     expect(counts.valid).toBeGreaterThan(20);
     expect(counts.invalid).toBeGreaterThan(100);
+  });
+
+  it('gives the same results with inline, fallback and custom constraints mixed', () => {
+    const next = rng(4);
+    // Mostly the first (valid) choice, so that enough whole bodies are valid.
+    const one = <T>(list: T[]): T => (next() < 0.6 ? list[0] : list[Math.floor(next() * list.length)]);
+    const emails = ['ada@example.com', 'a@localhost', 'ü@example.com', 'x@y.z', '"q r"@ex.io', 'no', `${'a'.repeat(65)}@ex.io`];
+    const counts = differential(Mixed, Array.from({ length: 600 }, () => generate(next, {
+      price: () => one([1, 1.25, 1.255, Infinity, -3]),
+      ratio: () => one([0.5, Infinity, -Infinity, 2]),
+      contact: () => one(emails),
+      email: () => one(emails),
+      code: () => one(['ab', 'a', '😀', 'a😀', 'abc\uFE0F', 'x'.repeat(300)]),
+      flagged: () => one(['cat', 'dog', 'aa']),
+      pick: () => one(['x', 'y', 'z', 3, '3']),
+      even: () => one([2, 4, 3, '2']),
+      cc: () => one([[], ['ada@example.com'], ['ada@example.com', 'no'], ['a@b.io', 'ü@example.com'], 'ada@example.com']),
+    }, true, 0.03)));
+    expect(counts.valid).toBeGreaterThan(40);
+    expect(counts.invalid).toBeGreaterThan(300);
   });
 
   it('keeps field initializers as defaults and runs IsDefined first, like class-transformer', () => {
