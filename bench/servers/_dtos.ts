@@ -36,6 +36,15 @@ export class CreateOrder {
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) tags?: string[];
 }
 
+/** The 201 answers, `{ id, ...body }`: declared response types, as Fastify's routes declare response schemas. */
+export class CreatedUser extends CreateUser {
+  @IsInt() id!: number;
+}
+
+export class CreatedOrder extends CreateOrder {
+  @IsInt() id!: number;
+}
+
 /** One element of the 1000-item list: the declared response type. */
 export class ItemDto {
   @IsInt() id!: number;

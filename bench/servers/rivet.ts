@@ -2,7 +2,7 @@
 // repository). Compiled by bench/run.js with @swc/core and the repository's .swcrc (decorator metadata on).
 import 'reflect-metadata';
 import { ApiResponse, Body, Controller, Get, Guard, HttpCode, Param, Post, Query, createApp, type CanActivate, type RequestContext } from 'rivet';
-import { CreateOrder, CreateUser, ItemDto } from './_dtos';
+import { CreatedOrder, CreatedUser, CreateOrder, CreateUser, ItemDto } from './_dtos';
 
 // bench/routes.js, the shared workload data. A require, not an import: the compiled file runs from
 // bench/.build/servers/, two folders under bench/, while this source sits one folder under it.
@@ -45,12 +45,14 @@ let nextId = 0;
 class OrdersController {
   @Post('/users')
   @HttpCode(201)
+  @ApiResponse(201, { type: CreatedUser })
   createUser(@Body() body: CreateUser) {
     return { id: ++nextId, ...body };
   }
 
   @Post('/orders')
   @HttpCode(201)
+  @ApiResponse(201, { type: CreatedOrder })
   createOrder(@Body() body: CreateOrder) {
     return { id: ++nextId, ...body };
   }
