@@ -36,6 +36,16 @@ export class CreateOrder {
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) tags?: string[];
 }
 
+/** The GET answers, declared as response types like the Fastify server's response schemas. */
+export class Hello {
+  @IsString() hello!: string;
+}
+
+export class ItemFields {
+  @IsInt() id!: number;
+  @IsOptional() @IsString() fields?: string;
+}
+
 /** The 201 answers, `{ id, ...body }`: declared response types, as Fastify's routes declare response schemas. */
 export class CreatedUser extends CreateUser {
   @IsInt() id!: number;

@@ -2,7 +2,7 @@
 // repository). Compiled by bench/run.js with @swc/core and the repository's .swcrc (decorator metadata on).
 import 'reflect-metadata';
 import { ApiResponse, Body, Controller, Get, Guard, HttpCode, Param, Post, Query, createApp, type CanActivate, type RequestContext } from 'rivet';
-import { CreatedOrder, CreatedUser, CreateOrder, CreateUser, ItemDto } from './_dtos';
+import { CreatedOrder, CreatedUser, CreateOrder, CreateUser, Hello, ItemDto, ItemFields } from './_dtos';
 
 // bench/routes.js, the shared workload data. A require, not an import: the compiled file runs from
 // bench/.build/servers/, two folders under bench/, while this source sits one folder under it.
@@ -18,6 +18,7 @@ class ApiKeyGuard implements CanActivate {
 @Guard(ApiKeyGuard)
 class HelloController {
   @Get('/')
+  @ApiResponse(200, { type: Hello })
   hello() {
     return { hello: 'world' };
   }
@@ -34,6 +35,7 @@ class ItemsController {
   }
 
   @Get('/:id')
+  @ApiResponse(200, { type: ItemFields })
   one(@Param('id') id: number, @Query('fields') fields?: string) {
     return { id, fields };
   }
