@@ -22,7 +22,9 @@ export function compileResponseSerializer(route: CompiledRoute): JsonSerializer 
   if (given !== undefined) root = given;
   else if (type !== undefined && !isPrimitive(type)) root = typeSchema(type, registry);
   else return null;
-  const definitions = Object.fromEntries(Object.entries(registry.components).map(([name, s]) => [name, relax(s)]));
+  // Each definition admits null itself, so a property that references it needs no `anyOf` (which fast-json-stringify
+  // can only resolve by running ajv on every value it writes).
+  const definitions = Object.fromEntries(Object.entries(registry.components).map(([name, s]) => [name, nullable(relax(s))]));
   try {
     // Loaded on first use: only apps that declare response types compile serializers.
     const build = require('fast-json-stringify') as (schema: object) => JsonSerializer;
@@ -56,6 +58,6 @@ function nullable(schema: JsonSchema): JsonSchema {
   const { type } = schema;
   if (typeof type === 'string') return type === 'null' ? schema : { ...schema, type: [type, 'null'] };
   if (Array.isArray(type)) return type.includes('null') ? schema : { ...schema, type: [...(type as string[]), 'null'] };
-  if (schema.$ref !== undefined) return { anyOf: [schema, { type: 'null' }] };
+  // A `$ref` points at a definition, nullable itself (above).
   return schema;
 }
