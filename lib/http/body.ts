@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { parse as parseQueryString } from 'node:querystring';
 import secureJson from 'secure-json-parse';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { parseQuery } from './query';
 import type { MultipartReader } from './uploads';
 
 /** How a route reads its body: the limit in bytes and the media types it accepts. */
@@ -136,7 +136,7 @@ function tooLarge(req: IncomingMessage, limit: number): PayloadTooLargeError {
 
 function parse(kind: Kind, text: string): unknown {
   if (kind === 'text') return text;
-  if (kind === 'form') return parseQueryString(text);
+  if (kind === 'form') return parseQuery(text);
   return parseJson(text);
 }
 

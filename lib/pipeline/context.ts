@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQueryString, type ParsedUrlQuery } from 'node:querystring';
+import type { ParsedUrlQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { REQUEST_ID } from '../errors/problem';
 import { parseCookies } from '../http/cookies';
+import { parseQuery } from '../http/query';
 
 /**
  * What an app lends its requests (lib/runtime): the app logger and the tracker that shutdown awaits. Found on the
@@ -88,7 +89,7 @@ export class RequestContext {
 
   /** The query string, parsed once: repeated keys become arrays. */
   get query(): ParsedUrlQuery {
-    return (this.#query ??= parseQueryString(this.#rawQuery));
+    return (this.#query ??= parseQuery(this.#rawQuery));
   }
 
   /** The request cookies, parsed once. */
