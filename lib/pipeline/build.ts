@@ -58,8 +58,22 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
     finish(ctx, method.apply(instanceOf(ctx), args));
   };
 
+  // One synchronous argument (a single @Body DTO, say): no arguments array. A 422 is re-raised as the loop below
+  // raises it, with the extractor's issues and the default detail.
+  const single = n === 1 && !parts.asyncArgs ? extractors[0] : null;
+  const invokeOne = (ctx: RequestContext): void => {
+    let arg: unknown;
+    try {
+      arg = single!(ctx);
+    } catch (err) {
+      if (!(err instanceof ValidationFailedError)) throw err;
+      throw new ValidationFailedError([...err.errors]);
+    }
+    finish(ctx, method.call(instanceOf(ctx), arg));
+  };
+
   // Runs every extractor so that all bad parameters are reported in one 422.
-  const invoke = (ctx: RequestContext): void => {
+  const invokeAll = (ctx: RequestContext): void => {
     const args = new Array<unknown>(n);
     let issues: ValidationIssue[] | null = null;
     for (let i = 0; i < n; i++) {
@@ -88,6 +102,9 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
       }
     });
   };
+
+  const invokeNone = (ctx: RequestContext): void => finish(ctx, method.call(instanceOf(ctx)));
+  const invoke = n === 0 ? invokeNone : single === null ? invokeAll : invokeOne;
 
   // Routes with upload parameters: temp files go when the response ends, whatever happens to the arguments.
   const uploads = body !== null && body.multipart !== undefined && body.multipart !== null;

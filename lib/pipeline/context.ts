@@ -71,13 +71,13 @@ export class RequestContext {
   /** Path parameters, percent-decoded, as strings. */
   readonly params: Record<string, string>;
   readonly route: RouteInfo;
-  readonly state: Record<string, unknown> & { user?: unknown } = {};
   /** The parsed request body: read after the guards pass, and only by routes with a `@Body()` parameter. */
   body: unknown = undefined;
   readonly #rawQuery: string;
   #query: ParsedUrlQuery | undefined = undefined;
   #cookies: Record<string, string> | undefined = undefined;
   #log: Logger | undefined = undefined;
+  #state: (Record<string, unknown> & { user?: unknown }) | undefined = undefined;
 
   constructor(request: IncomingMessage, response: ServerResponse, route: RouteInfo, params: Record<string, string>, rawQuery: string) {
     this.request = request;
@@ -85,6 +85,11 @@ export class RequestContext {
     this.route = route;
     this.params = params;
     this.#rawQuery = rawQuery;
+  }
+
+  /** The request's bag for what guards learned (`state.user`); made on first read, as most routes never read it. */
+  get state(): Record<string, unknown> & { user?: unknown } {
+    return (this.#state ??= {});
   }
 
   /** The query string, parsed once: repeated keys become arrays. */
