@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { parse as parseQueryString } from 'node:querystring';
 import secureJson from 'secure-json-parse';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { parseQuery } from './query';
 import type { MultipartReader } from './uploads';
 
 /** How a route reads its body: the limit in bytes and the media types it accepts. */
@@ -13,10 +13,18 @@ export interface BodyOptions {
   readonly multipart?: MultipartReader | null;
 }
 
+/**
+ * Receives the outcome of {@link readBodyThen}: `err` is `null` and `body` the parsed body (or `undefined`), else
+ * `err` is the client error. `target` is whatever the caller passed along, so the caller needs no closure per request.
+ */
+export type BodyDone<T> = (target: T, err: unknown, body: unknown) => void;
+
 type Kind = 'json' | 'form' | 'text';
 
 /** The media type family of a Content-Type header, or `null` when Rivet does not read it. */
 function kindOf(contentType: string): Kind | null {
+  // What JSON clients send, spelled as they send it: two comparisons instead of slicing and lower-casing.
+  if (contentType === 'application/json' || contentType === 'application/json; charset=utf-8') return 'json';
   const semi = contentType.indexOf(';');
   const type = (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
   if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'))) return 'json';
@@ -37,55 +45,87 @@ function hasBody(req: IncomingMessage): boolean {
  * or content encoding, 400 for malformed JSON or JSON carrying `__proto__` / `constructor.prototype`.
  */
 export function readBody(req: IncomingMessage, options: BodyOptions): Promise<unknown> {
-  if (!hasBody(req)) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => readBodyThen(req, options, null, (_, err, body) => (err === null ? resolve(body) : reject(err))));
+}
+
+/**
+ * {@link readBody} for the request path: calls `done(target, err, body)` exactly once, synchronously when there is
+ * nothing to read or the headers already refuse the body, else from the stream's events. No promise, no
+ * microtask hop and no closure per request: the stream listeners are shared and find their state on the request.
+ */
+export function readBodyThen<T>(req: IncomingMessage, options: BodyOptions, target: T, done: BodyDone<T>): void {
+  if (!hasBody(req)) return done(target, null, undefined);
   const contentType = req.headers['content-type'];
   const kind = contentType === undefined ? null : kindOf(contentType);
   // Only routes that declare upload parameters read multipart, decided at start-up; checked off the JSON path.
-  if (kind === null && options.multipart != null && /^\s*multipart\/form-data\s*;/i.test(contentType!)) return options.multipart(req);
+  if (kind === null && options.multipart != null && /^\s*multipart\/form-data\s*;/i.test(contentType!)) {
+    options.multipart(req).then((fields) => done(target, null, fields), (err: unknown) => done(target, err, undefined));
+    return;
+  }
   if (kind === null || (kind === 'text' && !options.text)) {
     const accepted = options.text ? 'application/json, application/x-www-form-urlencoded or text/plain' : 'application/json or application/x-www-form-urlencoded';
-    return Promise.reject(new UnsupportedMediaTypeError(`Content-Type ${contentType === undefined ? '(none)' : JSON.stringify(contentType)} is not supported here; send ${accepted}.`));
+    return done(target, new UnsupportedMediaTypeError(`Content-Type ${contentType === undefined ? '(none)' : JSON.stringify(contentType)} is not supported here; send ${accepted}.`), undefined);
   }
   const encoding = req.headers['content-encoding'];
   if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-    return Promise.reject(new UnsupportedMediaTypeError(`Content-Encoding ${JSON.stringify(encoding)} is not supported.`));
+    return done(target, new UnsupportedMediaTypeError(`Content-Encoding ${JSON.stringify(encoding)} is not supported.`), undefined);
   }
   const declared = Number(req.headers['content-length']);
-  if (declared > options.limit) return Promise.reject(tooLarge(req, options.limit));
+  if (declared > options.limit) return done(target, tooLarge(req, options.limit), undefined);
 
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const onData = (chunk: Buffer): void => {
-      received += chunk.length;
-      if (received > options.limit) {
-        cleanup();
-        reject(tooLarge(req, options.limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      try {
-        resolve(parse(kind, Buffer.concat(chunks, received).toString('utf8')));
-      } catch (err) {
-        reject(err);
-      }
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(new BadRequestError('The request body could not be read.', { cause: err }));
-    };
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
+  (req as ReadingRequest)[READING] = new Reading(kind, options.limit, target, done as BodyDone<unknown>);
+  req.on('data', onData);
+  req.on('end', onEnd);
+  req.on('error', onError);
+}
+
+const READING: unique symbol = Symbol('rivet.bodyReading');
+type ReadingRequest = IncomingMessage & { [READING]: Reading };
+
+/** One body being read; its listeners stay on the request once it is settled, and then do nothing. */
+class Reading {
+  received = 0;
+  /** The first chunk; most bodies arrive in one, which is then decoded without a copy. */
+  first: Buffer | null = null;
+  rest: Buffer[] | null = null;
+  settled = false;
+  constructor(readonly kind: Kind, readonly limit: number, readonly target: unknown, readonly done: BodyDone<unknown>) {}
+
+  settle(err: unknown, body: unknown): void {
+    this.settled = true;
+    this.first = this.rest = null;
+    this.done(this.target, err, body);
+  }
+}
+
+// Shared by every request: `this` is the request.
+function onData(this: ReadingRequest, chunk: Buffer): void {
+  const r = this[READING];
+  if (r.settled) return;
+  r.received += chunk.length;
+  if (r.received > r.limit) return r.settle(tooLarge(this, r.limit), undefined);
+  if (r.first === null) r.first = chunk;
+  else (r.rest ??= [r.first]).push(chunk);
+}
+
+function onEnd(this: ReadingRequest): void {
+  const r = this[READING];
+  if (r.settled) return;
+  // Decoded once at the end, so a multi-byte character split across chunks stays whole.
+  const text = r.first === null ? '' : r.rest === null ? r.first.toString() : Buffer.concat(r.rest, r.received).toString();
+  let body: unknown;
+  try {
+    body = parse(r.kind, text);
+  } catch (err) {
+    return r.settle(err, undefined);
+  }
+  r.settle(null, body);
+}
+
+function onError(this: ReadingRequest, err: Error): void {
+  const r = this[READING];
+  if (r.settled) return;
+  r.settle(new BadRequestError('The request body could not be read.', { cause: err }), undefined);
 }
 
 function tooLarge(req: IncomingMessage, limit: number): PayloadTooLargeError {
@@ -96,14 +136,32 @@ function tooLarge(req: IncomingMessage, limit: number): PayloadTooLargeError {
 
 function parse(kind: Kind, text: string): unknown {
   if (kind === 'text') return text;
-  if (kind === 'form') return parseQueryString(text);
-  if (text.trim() === '') return undefined;
+  if (kind === 'form') return parseQuery(text);
+  return parseJson(text);
+}
+
+const FORBIDDEN = 'The JSON body contains a forbidden key ("__proto__" or "constructor.prototype").';
+
+/**
+ * JSON.parse, refusing `__proto__` and `constructor.prototype` keys as secure-json-parse does. Its scan of the
+ * text (two regular expressions over every body) only runs when the text could spell such a key: any spelling
+ * of "__proto__" or "constructor" holds the word itself or a `\u` escape.
+ */
+function parseJson(text: string): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    if (text.trim() === '') return undefined;
+    throw new BadRequestError(`The request body is not valid JSON: ${err instanceof Error ? err.message : 'parse error'}.`);
+  }
+  if (value === null || typeof value !== 'object') return value;
+  if (!text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u')) return value;
   try {
     return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
-  } catch (err) {
-    if (err instanceof SyntaxError && err.message === 'Object contains forbidden prototype property') {
-      throw new BadRequestError('The JSON body contains a forbidden key ("__proto__" or "constructor.prototype").');
-    }
-    throw new BadRequestError(`The request body is not valid JSON: ${err instanceof Error ? err.message : 'parse error'}.`);
+  } catch {
+    // The text parsed above, so the only error left is the forbidden key.
+    throw new BadRequestError(FORBIDDEN);
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '../errors/problem';
 import { ValidationFailedError, type ValidationIssue } from '../errors/validation-error';
-import { readBody, type BodyOptions } from '../http/body';
+import { readBodyThen, type BodyOptions } from '../http/body';
 import { releaseFilesWithResponse } from '../http/uploads';
 import type { RouteHandler } from '../router/methods';
 import { RequestContext, type RouteInfo } from './context';
@@ -58,8 +58,22 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
     finish(ctx, method.apply(instanceOf(ctx), args));
   };
 
+  // One synchronous argument (a single @Body DTO, say): no arguments array. A 422 is re-raised as the loop below
+  // raises it, with the extractor's issues and the default detail.
+  const single = n === 1 && !parts.asyncArgs ? extractors[0] : null;
+  const invokeOne = (ctx: RequestContext): void => {
+    let arg: unknown;
+    try {
+      arg = single!(ctx);
+    } catch (err) {
+      if (!(err instanceof ValidationFailedError)) throw err;
+      throw new ValidationFailedError([...err.errors]);
+    }
+    finish(ctx, method.call(instanceOf(ctx), arg));
+  };
+
   // Runs every extractor so that all bad parameters are reported in one 422.
-  const invoke = (ctx: RequestContext): void => {
+  const invokeAll = (ctx: RequestContext): void => {
     const args = new Array<unknown>(n);
     let issues: ValidationIssue[] | null = null;
     for (let i = 0; i < n; i++) {
@@ -89,21 +103,23 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
     });
   };
 
+  const invokeNone = (ctx: RequestContext): void => finish(ctx, method.call(instanceOf(ctx)));
+  const invoke = n === 0 ? invokeNone : single === null ? invokeAll : invokeOne;
+
   // Routes with upload parameters: temp files go when the response ends, whatever happens to the arguments.
   const uploads = body !== null && body.multipart !== undefined && body.multipart !== null;
-  const afterGuards: (ctx: RequestContext) => void = body === null
-    ? invoke
-    : (ctx) => {
-      readBody(ctx.request, body).then((value) => {
-        if (uploads) releaseFilesWithResponse(ctx.request, ctx.response);
-        ctx.body = value;
-        try {
-          invoke(ctx);
-        } catch (err) {
-          fail(ctx.request, ctx.response, err);
-        }
-      }, (err: unknown) => fail(ctx.request, ctx.response, err));
-    };
+  // The body arrives in a callback that gets the context back: no promise, no microtask hop, no closure per request.
+  const bodyRead = (ctx: RequestContext, err: unknown, value: unknown): void => {
+    if (err !== null) return fail(ctx.request, ctx.response, err);
+    if (uploads) releaseFilesWithResponse(ctx.request, ctx.response);
+    ctx.body = value;
+    try {
+      invoke(ctx);
+    } catch (e) {
+      fail(ctx.request, ctx.response, e);
+    }
+  };
+  const afterGuards: (ctx: RequestContext) => void = body === null ? invoke : (ctx) => readBodyThen(ctx.request, body, ctx, bodyRead);
 
   const contextFor = (req: IncomingMessage, res: ServerResponse, values: string[], rawQuery: string): RequestContext => {
     const params: Record<string, string> = {};

@@ -107,13 +107,20 @@ export function compileCoercer(type: Function | undefined, array: boolean, optio
       return out;
     };
   }
+  // Only a type to read: a value that reads is the answer, without the issue list.
+  const typeOnly = allowed === undefined && pattern === undefined && minimum === undefined && maximum === undefined && minLength === undefined && maxLength === undefined;
   return (raw) => {
     if (raw === undefined) return missing();
     if (Array.isArray(raw)) {
       throw new ValidationFailedError([{ loc: where, msg: `must be a single value, got ${raw.length}`, type: 'type' }]);
     }
+    const text = String(raw);
+    if (typeOnly) {
+      const read = scalar.parse(text);
+      if (read !== null) return read;
+    }
     const issues: ValidationIssue[] = [];
-    const value = checkOne(String(raw), where, issues);
+    const value = checkOne(text, where, issues);
     if (issues.length > 0) throw new ValidationFailedError(issues);
     return value;
   };

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseQueryString, type ParsedUrlQuery } from 'node:querystring';
+import type { ParsedUrlQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { REQUEST_ID } from '../errors/problem';
 import { parseCookies } from '../http/cookies';
+import { parseQuery } from '../http/query';
 
 /**
  * What an app lends its requests (lib/runtime): the app logger and the tracker that shutdown awaits. Found on the
@@ -70,13 +71,13 @@ export class RequestContext {
   /** Path parameters, percent-decoded, as strings. */
   readonly params: Record<string, string>;
   readonly route: RouteInfo;
-  readonly state: Record<string, unknown> & { user?: unknown } = {};
   /** The parsed request body: read after the guards pass, and only by routes with a `@Body()` parameter. */
   body: unknown = undefined;
   readonly #rawQuery: string;
   #query: ParsedUrlQuery | undefined = undefined;
   #cookies: Record<string, string> | undefined = undefined;
   #log: Logger | undefined = undefined;
+  #state: (Record<string, unknown> & { user?: unknown }) | undefined = undefined;
 
   constructor(request: IncomingMessage, response: ServerResponse, route: RouteInfo, params: Record<string, string>, rawQuery: string) {
     this.request = request;
@@ -86,9 +87,14 @@ export class RequestContext {
     this.#rawQuery = rawQuery;
   }
 
+  /** The request's bag for what guards learned (`state.user`); made on first read, as most routes never read it. */
+  get state(): Record<string, unknown> & { user?: unknown } {
+    return (this.#state ??= {});
+  }
+
   /** The query string, parsed once: repeated keys become arrays. */
   get query(): ParsedUrlQuery {
-    return (this.#query ??= parseQueryString(this.#rawQuery));
+    return (this.#query ??= parseQuery(this.#rawQuery));
   }
 
   /** The request cookies, parsed once. */

@@ -124,8 +124,11 @@ function compileBody(param: ParamMeta, type: Function | undefined, where: string
 }
 
 const isForm = (ctx: RequestContext): boolean => {
-  const type = ctx.request.headers['content-type']?.toLowerCase();
-  return type !== undefined && (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data'));
+  const header = ctx.request.headers['content-type'];
+  // The usual JSON body answers without lower-casing the header.
+  if (header === undefined || header === 'application/json') return false;
+  const type = header.toLowerCase();
+  return type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data');
 };
 
 /**

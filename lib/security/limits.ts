@@ -87,7 +87,8 @@ export function limitsFeature(limits: NormalizedLimits, debug: boolean): Feature
       return (req, res, values, rawQuery) => {
         if ((req.url?.length ?? 0) > url) return sendError(req, res, new HttpError(414, `The request target is longer than ${url} characters.`), debug);
         if (param !== Infinity) {
-          for (const i of checked) {
+          for (let k = 0; k < checked.length; k++) {
+            const i = checked[k];
             if (values[i].length > param) return sendError(req, res, new HttpError(414, `Path parameter "${names[i]}" is longer than ${param} characters.`), debug);
           }
         }

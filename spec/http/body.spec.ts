@@ -21,6 +21,7 @@ class Echo {
 }
 
 const app = () => createApp({ controllers: [Echo], limits: { body: 32 } });
+const roomy = () => createApp({ controllers: [Echo] });
 
 describe('readBody through app.inject', () => {
   it('parses a JSON body when the content type is application/json', async () => {
@@ -117,6 +118,29 @@ describe('readBody through app.inject', () => {
     const res = await app().inject({ method: 'POST', url: '/in/json', headers: { 'content-type': 'application/json' }, body: '{"constructor":{"prototype":{}}}' });
     expect(res.status).toBe(400);
     expect(res.json()).toMatchObject({ detail: 'The JSON body contains a forbidden key ("__proto__" or "constructor.prototype").' });
+  });
+
+  it('answers 400 when a forbidden key is spelled with \\u escapes', async () => {
+    for (const body of ['{"\\u005f_proto__":{"admin":true}}', '{"a":{"\\u0063onstructor":{"prototype":{}}}}']) {
+      const res = await roomy().inject({ method: 'POST', url: '/in/json', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(400);
+      expect(res.json()).toMatchObject({ detail: 'The JSON body contains a forbidden key ("__proto__" or "constructor.prototype").' });
+    }
+  });
+
+  it('accepts "__proto__" and "constructor" as values, not keys', async () => {
+    const res = await roomy().inject({ method: 'POST', url: '/in/json', headers: { 'content-type': 'application/json' }, body: '{"a":"__proto__","b":"constructor","c":"\\u00e9"}' });
+    expect(res.json()).toEqual({ got: { a: '__proto__', b: 'constructor', c: 'é' } });
+  });
+
+  it('decodes a multi-byte character split across chunks', async () => {
+    const bytes = Buffer.from('{"s":"é€"}');
+    const res = await app().inject({
+      method: 'POST', url: '/in/json',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: Readable.from([bytes.subarray(0, 7), bytes.subarray(7, 9), bytes.subarray(9)]),
+    });
+    expect(res.json()).toEqual({ got: { s: 'é€' } });
   });
 
   it('passes undefined to the handler when the request has no body', async () => {

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestContext, type RouteInfo } from '../../lib/pipeline/context';
 
-// The querystring module object itself, so a spy sees the calls lib/pipeline/context.ts makes.
+// The querystring module object itself, so a spy sees the calls lib/pipeline/context.ts makes. Plain pairs are
+// parsed by lib/http/query.ts itself: the queries below carry an escape, which it leaves to querystring.
 const querystring = require('node:querystring') as typeof import('node:querystring');
 
 class Controller {}
@@ -39,13 +40,13 @@ describe('RequestContext', () => {
 
   it('does not parse the query when nothing reads it', () => {
     const parse = jest.spyOn(querystring, 'parse');
-    contextFor({ rawQuery: 'a=1' });
+    contextFor({ rawQuery: 'a=%31' });
     expect(parse).not.toHaveBeenCalled();
   });
 
   it('parses the query once when it is read twice', () => {
     const parse = jest.spyOn(querystring, 'parse');
-    const { ctx } = contextFor({ rawQuery: 'a=1' });
+    const { ctx } = contextFor({ rawQuery: 'a=%31' });
     expect(ctx.query).toBe(ctx.query);
     expect(parse).toHaveBeenCalledTimes(1);
   });

@@ -1,0 +1,42 @@
+import { parse as parseQueryString } from 'node:querystring';
+import { parseQuery } from '../../lib/http/query';
+
+/** Same keys, in the same order, with the same values: what querystring.parse gives. */
+const same = (raw: string): void => {
+  const ours = parseQuery(raw);
+  const theirs = parseQueryString(raw);
+  expect(Object.keys(ours)).toEqual(Object.keys(theirs));
+  expect({ ...ours }).toEqual({ ...theirs });
+};
+
+describe('parseQuery', () => {
+  it('answers like querystring.parse for every string of up to 6 characters over a=&b', () => {
+    const alphabet = ['a', 'b', '=', '&'];
+    const visit = (raw: string, depth: number): void => {
+      same(raw);
+      if (depth < 6) for (const c of alphabet) visit(raw + c, depth + 1);
+    };
+    visit('', 0);
+  });
+
+  it('leaves escapes and + to querystring', () => {
+    for (const raw of ['a=x%20y', 'a=x+y', 'a%3D=1', 'bad=%zz&ok=1', 'k=%E2%82%AC']) same(raw);
+  });
+
+  it('keeps repeated keys as arrays, in order', () => {
+    expect(parseQuery('a=1&b=2&a=3&a=')).toEqual({ a: ['1', '3', ''], b: '2' });
+  });
+
+  it('stops at querystring\'s 1000 pairs', () => {
+    for (const n of [999, 1000, 1001, 1500]) same(Array.from({ length: n }, (_, i) => `k${i}=${i}`).join('&'));
+    same(`${'&'.repeat(998)}a=1&b=2`);
+  });
+
+  it('inherits nothing, so any key is an own value', () => {
+    const q = parseQuery('__proto__=1&constructor=2&toString=3');
+    expect(Object.keys(q)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(q.toString).toBe('3');
+    expect(parseQuery('a=1').hasOwnProperty).toBeUndefined();
+    expect(Object.getPrototypeOf({}).isPrototypeOf(parseQuery('a=1'))).toBe(false);
+  });
+});
