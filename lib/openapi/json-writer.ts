@@ -43,84 +43,88 @@ export function compileJsonWriter(root: JsonSchema, definitions: Readonly<Record
   const named = new Map<string, string>();
   let next = 0;
 
-  /** A JS expression giving the JSON text of the local variable `v` (a plain identifier) under `schema`. */
-  function expression(schema: JsonSchema, v: string, where: string): string {
+  /**
+   * Statements appending the JSON text of the local `v` (a plain identifier) under `schema` to the local `json`,
+   * after `lead` (what goes before the value: a brace, comma and key). `lead(suffix)` is a JS expression of string
+   * literals; a string value takes its opening quote in the same literal, so a clean string costs no allocation.
+   * Every piece is appended to `json` itself: the text grows as one left-leaning rope of flat pieces, which the
+   * `Buffer.byteLength` of the write path flattens in one pass without recursion.
+   */
+  function write(schema: JsonSchema, v: string, lead: Lead, where: string): string {
     const ref = refOf(schema);
-    if (ref !== null) return `${definition(ref)}(${v})`;
+    if (ref !== null) return `${append(lead(''))}json = ${definition(ref)}(${v}, json);`;
     checkKeywords(schema);
     const types = typesOf(schema);
     const branches: string[] = [];
     for (const type of types) {
       if (type === 'null') continue;
-      if (type === 'integer') branches.push(`Number.isInteger(${v}) ? '' + ${v}`);
-      else if (type === 'number') branches.push(`typeof ${v} === 'number' ? (Number.isFinite(${v}) ? '' + ${v} : 'null')`);
-      else if (type === 'boolean') branches.push(`${v} === true ? 'true' : ${v} === false ? 'false'`);
-      else if (type === 'string') branches.push(`typeof ${v} === 'string' ? str(${v})`);
-      else if (type === 'array') branches.push(`Array.isArray(${v}) ? ${arrayFunction(schema, where)}(${v})`);
-      else if (type === 'object') branches.push(`typeof ${v} === 'object' && ${v} !== null && !Array.isArray(${v}) ? ${objectFunction(schema, where)}(${v})`);
+      const to = append(lead(''));
+      if (type === 'integer') branches.push(`if (Number.isInteger(${v})) { ${to}json += '' + ${v}; }`);
+      else if (type === 'number') branches.push(`if (typeof ${v} === 'number') { ${to}json += Number.isFinite(${v}) ? '' + ${v} : 'null'; }`);
+      else if (type === 'boolean') branches.push(`if (typeof ${v} === 'boolean') { ${to}json += ${v} ? 'true' : 'false'; }`);
+      else if (type === 'string') branches.push(`if (typeof ${v} === 'string') { ${append(lead('"'))}json += str(${v}); json += '"'; }`);
+      else if (type === 'array') branches.push(`if (Array.isArray(${v})) { ${to}json = ${arrayFunction(schema, where)}(${v}, json); }`);
+      else if (type === 'object') branches.push(`if (typeof ${v} === 'object' && ${v} !== null && !Array.isArray(${v})) { ${to}json = ${objectFunction(schema, where)}(${v}, json); }`);
       else throw new Unsupported(`type ${String(type)}`);
     }
     // The slow path: null and undefined (an array hole) → null; Date, RegExp and objects with their own toString
     // where a string is declared (as fast-json-stringify writes them); anything else is a type error.
-    const stringish = types.includes('string');
-    return `(${[...branches, `other(${v}, ${stringish}, ${JSON.stringify(`${where} (${types.join(' or ')})`)})`].join(' : ')})`;
+    const slow = `{ ${append(lead(''))}json += other(${v}, ${types.includes('string')}, ${JSON.stringify(`${where} (${types.join(' or ')})`)}); }`;
+    return [...branches, slow].join(' else ');
   }
 
-  /** The name of the function writing the component `name`, generated on first use (recursive types included). */
+  /** The name of the function `(value, json) => json` writing the component `name`, generated on first use. */
   function definition(name: string): string {
     let fn = named.get(name);
     if (fn !== undefined) return fn;
     const schema = definitions[name];
     if (schema === undefined || schema === null || typeof schema !== 'object') throw new Unsupported(`$ref ${name}`);
+    fn = `w${next++}`;
+    named.set(name, fn);
     // A plain DTO component is its object function itself, which then checks that it got an object.
     if (refOf(schema) === null && typesOf(schema).join() === 'object') {
       checkKeywords(schema);
-      fn = `w${next++}`;
-      named.set(name, fn);
       objectFunction(schema, name, fn);
-      return fn;
-    }
-    fn = `w${next++}`;
-    named.set(name, fn);
-    functions.push(`function ${fn}(v) { return ${expression(schema, 'v', name)}; }`);
+    } else functions.push(`function ${fn}(v, json) { ${write(schema, 'v', NO_LEAD, name)} return json; }`);
     return fn;
   }
 
   /**
-   * The function writing an object. `checked`: it is a component's own function (named `checked`), called with any
-   * value, so it checks for an object itself; otherwise the caller's expression already did.
+   * The function `(object, json) => json` writing an object. `checked`: it is a component's own function (named
+   * `checked`), called with any value, so it checks for an object itself; otherwise the caller already did.
    */
   function objectFunction(schema: JsonSchema, where: string, checked?: string): string {
     const properties = schema.properties as Record<string, JsonSchema> | undefined;
     if (properties === undefined || properties === null || typeof properties !== 'object') throw new Unsupported('object without properties');
     if (schema.additionalProperties !== undefined && schema.additionalProperties !== false) throw new Unsupported('additionalProperties');
     const fn = checked ?? `w${next++}`;
-    const lines = [`function ${fn}(o) {`];
-    if (checked !== undefined) lines.push(`  if (typeof o !== 'object' || o === null || Array.isArray(o)) return other(o, false, ${JSON.stringify(`${where} (object)`)});`);
-    lines.push(`  if (typeof o.toJSON === 'function') o = o.toJSON();`, `  let json = '', p;`);
+    const lines = [`function ${fn}(o, json) {`];
+    if (checked !== undefined) lines.push(`  if (typeof o !== 'object' || o === null || Array.isArray(o)) return json + other(o, false, ${JSON.stringify(`${where} (object)`)});`);
+    lines.push(`  if (typeof o.toJSON === 'function') o = o.toJSON();`, `  const start = json.length;`, `  let p;`);
     Object.entries(properties).forEach(([name, property], i) => {
       // The brace or comma before the key: the first declared property always opens the object; a later one opens
       // it when nothing was written yet.
-      const open = JSON.stringify(`{${JSON.stringify(name)}:`);
-      const prefix = i === 0 ? open : `(json.length === 0 ? ${open} : ${JSON.stringify(`,${JSON.stringify(name)}:`)})`;
-      lines.push(`  p = o[${JSON.stringify(name)}];`, `  if (p !== undefined) json += ${prefix} + ${expression(property, 'p', `${where}.${name}`)};`);
+      const key = JSON.stringify(name);
+      const lead: Lead = i === 0 ? (q) => JSON.stringify(`{${key}:${q}`) : (q) => `(json.length === start ? ${JSON.stringify(`{${key}:${q}`)} : ${JSON.stringify(`,${key}:${q}`)})`;
+      lines.push(`  p = o[${key}];`, `  if (p !== undefined) { ${write(property, 'p', lead, `${where}.${name}`)} }`);
     });
-    lines.push(`  return json.length === 0 ? '{}' : json + '}';`, '}');
+    lines.push(`  return json.length === start ? json + '{}' : json + '}';`, '}');
     functions.push(lines.join('\n'));
     return fn;
   }
 
+  /** The function `(array, json) => json` writing an array. */
   function arrayFunction(schema: JsonSchema, where: string): string {
     const items = schema.items as JsonSchema | undefined;
     if (items === undefined || items === null || typeof items !== 'object' || Array.isArray(items)) throw new Unsupported('array items');
     const fn = `w${next++}`;
-    const item = expression(items, 'x', `${where}[]`);
     functions.push([
-      `function ${fn}(a) {`,
+      `function ${fn}(a, json) {`,
       `  const n = a.length;`,
-      `  if (n === 0) return '[]';`,
-      `  let x = a[0], json = '[' + ${item};`,
-      `  for (let i = 1; i < n; i++) { x = a[i]; json += ',' + ${item}; }`,
+      `  if (n === 0) return json + '[]';`,
+      `  let x = a[0];`,
+      `  ${write(items, 'x', (q) => JSON.stringify(`[${q}`), `${where}[]`)}`,
+      `  for (let i = 1; i < n; i++) { x = a[i]; ${write(items, 'x', (q) => JSON.stringify(`,${q}`), `${where}[]`)} }`,
       `  return json + ']';`,
       '}',
     ].join('\n'));
@@ -128,14 +132,20 @@ export function compileJsonWriter(root: JsonSchema, definitions: Readonly<Record
   }
 
   try {
-    const main = expression(root, 'v', 'response');
-    const source = `'use strict';\n${functions.join('\n')}\nreturn function writeJson(v) { return ${main}; };`;
-    return new Function('str', 'other', source)(writeString, other) as JsonWriter;
+    const main = write(root, 'v', NO_LEAD, 'response');
+    const source = `'use strict';\n${functions.join('\n')}\nreturn function writeJson(v) { let json = ''; ${main} return json; };`;
+    return new Function('str', 'other', source)(escapeString, other) as JsonWriter;
   } catch (error) {
     if (error instanceof Unsupported) return null;
     throw error;
   }
 }
+
+/** What goes before a value, as a JS expression of string literals ending with `suffix` (an opening quote or nothing). */
+type Lead = (suffix: string) => string;
+const NO_LEAD: Lead = (suffix) => JSON.stringify(suffix);
+/** The statement appending a lead, or nothing for an empty one. */
+const append = (expression: string): string => (expression === '""' ? '' : `json += ${expression}; `);
 
 /** The component a `$ref` (or the nullable `oneOf`/`anyOf: [{ $ref }, { type: 'null' }]` form) points at. */
 function refOf(schema: JsonSchema): string | null {
@@ -183,18 +193,22 @@ function typesOf(schema: JsonSchema): string[] {
 const ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
 
 /**
- * A string as JSON. Most strings need no escape; for short ones a character loop finds that faster than the
- * regular expression (and Node 20's JSON.stringify of a string), for long ones the expression is faster.
+ * The inside of a string's JSON text (without the quotes): the string itself when it needs no escape, which is
+ * most strings. For short ones a character loop finds that faster than the regular expression (and than Node 20's
+ * JSON.stringify of a string); for long ones the expression is faster.
  */
-function writeString(s: string): string {
+function escapeString(s: string): string {
   const n = s.length;
-  if (n > 40) return ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+  if (n > 40) return ESCAPE.test(s) ? JSON.stringify(s).slice(1, -1) : s;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s);
+    if (c < 32 || c === 34 || c === 92 || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(s).slice(1, -1);
   }
-  return `"${s}"`;
+  return s;
 }
+
+/** A string as JSON text, quotes included. */
+const writeString = (s: string): string => `"${escapeString(s)}"`;
 
 /** The values off the fast path: null, array holes, string-like objects where a string is declared, or a type error. */
 function other(v: unknown, stringish: boolean, where: string): string {
