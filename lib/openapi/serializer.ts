@@ -1,4 +1,5 @@
 import type { CompiledRoute } from '../pipeline/compiled-route';
+import { compileJsonWriter } from './json-writer';
 import { typeSchema } from './responses';
 import { SchemaRegistry, type JsonSchema } from './schema';
 
@@ -6,11 +7,12 @@ import { SchemaRegistry, type JsonSchema } from './schema';
 export type JsonSerializer = (value: unknown) => string;
 
 /**
- * A JSON serializer compiled (fast-json-stringify) from the response type a route declares for its success status
- * with `@ApiResponse(status?, { type })`, or `null` when it declares none. Only declared properties are written, so a
+ * A JSON serializer compiled from the response type a route declares for its success status with
+ * `@ApiResponse(status?, { type })`, or `null` when it declares none. Only declared properties are written, so a
  * field the response type does not list (a password hash on an entity) never reaches the client. Declared types are
- * a contract: any property may be `null` or missing, but a value of another type (text for an integer) is a server
- * error (500), never silently rewritten. A schema fast-json-stringify cannot compile falls back to JSON.stringify.
+ * a contract: any value may be `null` and any property missing, but a value of another type (text for an integer)
+ * is a server error (500), never silently rewritten. Rivet's own writer (./json-writer.ts) covers the schemas DTO
+ * metadata produces; other schemas go to fast-json-stringify, and one it cannot compile falls back to JSON.stringify.
  */
 export function compileResponseSerializer(route: CompiledRoute): JsonSerializer | null {
   const declared = route.descriptor.responses.find((r) => r.status === undefined || r.status === route.status);
@@ -22,11 +24,13 @@ export function compileResponseSerializer(route: CompiledRoute): JsonSerializer 
   if (given !== undefined) root = given;
   else if (type !== undefined && !isPrimitive(type)) root = typeSchema(type, registry);
   else return null;
+  const writer = compileJsonWriter(root, registry.components);
+  if (writer !== null) return writer;
   // Each definition admits null itself, so a property that references it needs no `anyOf` (which fast-json-stringify
   // can only resolve by running ajv on every value it writes).
   const definitions = Object.fromEntries(Object.entries(registry.components).map(([name, s]) => [name, nullable(relax(s))]));
   try {
-    // Loaded on first use: only apps that declare response types compile serializers.
+    // Loaded on first use: only schemas the writer above does not cover need it.
     const build = require('fast-json-stringify') as (schema: object) => JsonSerializer;
     return build({ ...relax(root), definitions });
   } catch {

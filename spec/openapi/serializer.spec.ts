@@ -23,6 +23,8 @@ class Books {
   one() { return { id: 7, title: 'Emma', author: { name: 'Austen' }, internal: true }; }
   @Get('/bad') @ApiResponse(200, { type: Book })
   bad() { return { id: 'seven', title: 'x', author: { name: 'y' } }; }
+  @Get('/counts') @ApiResponse(200, { schema: { type: 'object', properties: {}, additionalProperties: { type: 'integer' } } })
+  counts() { return { a: 1, b: 2 }; }
   @Get('/plain')
   plain() { return { id: 1, internal: true }; }
 }
@@ -48,6 +50,10 @@ describe('compileResponseSerializer (declared response types)', () => {
   it('answers a 500 problem, not broken JSON, when a value does not have its declared type', async () => {
     const res = await app.inject('/books/bad');
     expect([res.status, res.headers['content-type'], res.json()]).toEqual([500, 'application/problem+json; charset=utf-8', { type: 'about:blank', title: 'Internal Server Error', status: 500, instance: '/books/bad' }]);
+  });
+
+  it('hands a schema its own writer does not cover to fast-json-stringify', async () => {
+    expect((await app.inject('/books/counts')).json()).toEqual({ a: 1, b: 2 });
   });
 
   it('leaves routes without a declared type to JSON.stringify', async () => {
