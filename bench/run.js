@@ -48,7 +48,7 @@ async function main() {
   for (const name of wanted) if (!(name in available)) throw new Error(`Unknown server "${name}"; bench/servers/ and bench/variants/ have: ${Object.keys(available).join(', ')}.`);
   const refs = config.refs.split(',').map((s) => s.trim()).filter((s) => wanted.includes(s));
   // The references first (node:http, Fastify), then the others in a fixed order, Rivet last.
-  const order = ['node-http', 'fastify', 'nest-express', 'nest-fastify', 'rivet'];
+  const order = ['node-http', 'node-http-libs', 'fastify', 'nest-express', 'nest-fastify', 'rivet'];
   const rank = (s) => (refs.includes(s) ? refs.indexOf(s) - 100 : order.includes(s) ? order.indexOf(s) : 50);
   const servers = [...wanted].sort((a, b) => rank(a) - rank(b));
   const routes = config.routes === '' ? ALL_ROUTES : config.routes.split(',').map((id) => {
