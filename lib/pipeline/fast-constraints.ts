@@ -77,6 +77,19 @@ const RECOGNIZERS: Readonly<Record<string, Recognizer>> = {
   },
 };
 
+/** Probe functions by source: the same few shapes recur in every DTO of an app, so each is compiled once. */
+const probes = new Map<string, (r: unknown[], x: unknown) => boolean>();
+
+function probeFunction(body: string): (r: unknown[], x: unknown) => boolean {
+  let fn = probes.get(body);
+  if (fn === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled at start-up from Rivet's own templates
+    fn = new Function('R', 'x', body) as (r: unknown[], x: unknown) => boolean;
+    probes.set(body, fn);
+  }
+  return fn;
+}
+
 function inList(list: readonly unknown[], value: unknown): boolean {
   if (!Array.isArray(list)) return false;
   for (let i = 0; i < list.length; i++) if (list[i] === value) return true;
@@ -102,8 +115,7 @@ export function inlineFor(name: string | undefined, constraints: readonly unknow
   if (inline === null) return null;
   const refs: unknown[] = [];
   const ref = (value: unknown): string => `R[${refs.push(value) - 1}]`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled once at start-up from Rivet's own templates
-  const probe = new Function('R', 'x', `return ${inline.expr('x', ref)};`) as (r: unknown[], x: unknown) => boolean;
+  const probe = probeFunction(`return ${inline.expr('x', ref)};`);
   for (const value of PROBES) {
     let real: unknown;
     try {
