@@ -13,6 +13,7 @@
  * anything else (`additionalProperties`, composition that changes the shape, `format: date`, …) returns `null`
  * and the caller falls back to fast-json-stringify.
  */
+import { numberText } from './number-text';
 import type { JsonSchema } from './schema';
 
 /** Turns a value into JSON text, or throws a TypeError when a value breaks its declared type. */
@@ -59,8 +60,8 @@ export function compileJsonWriter(root: JsonSchema, definitions: Readonly<Record
     for (const type of types) {
       if (type === 'null') continue;
       const to = append(lead(''));
-      if (type === 'integer') branches.push(`if (Number.isInteger(${v})) { ${to}json += '' + ${v}; }`);
-      else if (type === 'number') branches.push(`if (typeof ${v} === 'number') { ${to}json += Number.isFinite(${v}) ? '' + ${v} : 'null'; }`);
+      if (type === 'integer') branches.push(`if (Number.isInteger(${v})) { ${to}json += num(${v}); }`);
+      else if (type === 'number') branches.push(`if (typeof ${v} === 'number') { ${to}json += Number.isFinite(${v}) ? num(${v}) : 'null'; }`);
       else if (type === 'boolean') branches.push(`if (typeof ${v} === 'boolean') { ${to}json += ${v} ? 'true' : 'false'; }`);
       else if (type === 'string') branches.push(`if (typeof ${v} === 'string') { ${append(lead('"'))}json += str(${v}); json += '"'; }`);
       else if (type === 'array') branches.push(`if (Array.isArray(${v})) { ${to}json = ${arrayFunction(schema, where)}(${v}, json); }`);
@@ -134,7 +135,7 @@ export function compileJsonWriter(root: JsonSchema, definitions: Readonly<Record
   try {
     const main = write(root, 'v', NO_LEAD, 'response');
     const source = `'use strict';\n${functions.join('\n')}\nreturn function writeJson(v) { let json = ''; ${main} return json; };`;
-    return new Function('str', 'other', source)(escapeString, other) as JsonWriter;
+    return new Function('str', 'num', 'other', source)(escapeString, numberText, other) as JsonWriter;
   } catch (error) {
     if (error instanceof Unsupported) return null;
     throw error;

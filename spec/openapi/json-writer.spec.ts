@@ -93,7 +93,7 @@ describe('compileJsonWriter (declared-type JSON writer)', () => {
       return String.fromCharCode(32 + Math.floor(next() * 95));
     };
     const text = (): string => Array.from({ length: Math.floor(next() * (next() < 0.2 ? 120 : 12)) }, unit).join('');
-    const number = (): number => [0, -0, 1, -1, 1.5, 1e21, -1e-7, 2 ** 53, Number.MAX_VALUE, Number.MIN_VALUE, next() * 1e6 - 5e5][Math.floor(next() * 11)];
+    const number = (): number => [0, -0, 1, -1, 1.5, 1e21, -1e-7, 2 ** 53, Number.MAX_VALUE, Number.MIN_VALUE, next() * 1e6 - 5e5, Math.round(next() * 1e7) / 100][Math.floor(next() * 12)];
     const Order = {
       type: 'object',
       properties: {
