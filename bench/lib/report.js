@@ -329,7 +329,13 @@ core or the load generator's), so this req/s ratio partly measures that; the ins
 **user-space instructions per request**, reference ÷ this server (higher is better: less work per request)
 
 ${ratioMatrix(summary, others, routes, 'userInsRatio')}
-
+${summary.rows.some((r) => r.server === 'node-http-libs') ? `
+**node:http + libs** is an RSS reference, not a framework: raw node:http's very code in a process that also loaded
+class-validator and class-transformer (which every DTO-based server here loads). Its request path is node:http's, so
+its work per request should match node:http's; when a whole process of it does more (seen: about +40k user
+instructions per request in every round of one run, not in a shorter run just after), the difference is in how that
+process ran, not in its code: perf counts all of a process's threads, V8's background GC and compiler threads too.
+` : ''}
 ## Results (medians over rounds)
 
 ${markdownTable(full.map(([h]) => h), summary.rows.map((row) => full.map(([, f]) => f(row))), 2)}
