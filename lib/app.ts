@@ -12,6 +12,7 @@ import type { CompiledRoute } from './pipeline/compiled-route';
 import { compileDispatchHooks, wrapRoute, wrapServed, type Feature } from './pipeline/feature';
 import { featuresFor } from './features';
 import { bodyLimitOf } from './security/limits';
+import { assertRolesChecked } from './security/roles';
 import { RequestContext } from './pipeline/context';
 import { compileParam } from './pipeline/extract';
 import { compileGuardChain, type CanActivate } from './pipeline/guards';
@@ -142,6 +143,7 @@ export function createApp(options: AppOptions): App {
     const readsBody = compiled.some((c) => c.readsBody);
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
     for (const f of features) if (f.guardsFor !== undefined) guards.push(...f.guardsFor(d));
+    assertRolesChecked(d.where, d.metadata, guards);
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
     const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status };
     compiledRoutes.push(record);

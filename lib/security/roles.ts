@@ -33,6 +33,20 @@ export function Scopes(...scopes: string[]): ClassDecorator & MethodDecorator {
   return SetMetadata(SCOPES, names('@Scopes', scopes));
 }
 
+/**
+ * Start-up check of one route: `@Roles` and `@Scopes` only record metadata, so a route that declares them must have
+ * a {@link RolesGuard} (or a subclass) among its guards (app, controller, method). Without one, the route would
+ * answer anyone its other guards let through: a `RivetError` naming `Controller#method` says how to fix it.
+ */
+export function assertRolesChecked(where: string, metadata: ReadonlyMap<unknown, unknown>, guards: readonly CanActivate[]): void {
+  const roles = metadata.get(ROLES) as readonly string[] | undefined;
+  const scopes = metadata.get(SCOPES) as readonly string[] | undefined;
+  if ((roles === undefined && scopes === undefined) || guards.some((g) => g instanceof RolesGuard)) return;
+  const quoted = (values: readonly string[]): string => values.map((v) => JSON.stringify(v)).join(', ');
+  const declared = [roles && `@Roles(${quoted(roles)})`, scopes && `@Scopes(${quoted(scopes)})`].filter(Boolean).join(' and ');
+  throw new RivetError('RIVET_ROLES_UNCHECKED', `${where} declares ${declared}, but no RolesGuard runs on it: anyone its other guards let through could call it.\n  Fix: add RolesGuard after the guard that authenticates, e.g. @Guard(jwt, RolesGuard) on the controller or the method, or createApp({ guards: [auth, RolesGuard] }).`);
+}
+
 /** Where {@link RolesGuard} finds roles and scopes on the principal. */
 export interface RolesGuardOptions {
   /** The principal's roles. Default: its `roles` property (an array, or one string). */

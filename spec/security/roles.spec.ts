@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ForbiddenError, RequestContext, Roles, RolesGuard, Scopes, UnauthorizedError } from '../../lib';
+import { Controller, createApp, Delete, ForbiddenError, Get, Guard, RequestContext, Roles, RolesGuard, Scopes, UnauthorizedError, type CanActivate } from '../../lib';
+import { rivetErrorOf } from '../helpers/errors';
 import { declaredScopes, ROLES, SCOPES } from '../../lib/security/roles';
 
 const ctxWith = (metadata: Map<unknown, unknown>, user?: unknown) => {
@@ -48,5 +49,42 @@ describe('@Roles and @Scopes', () => {
   it('feed an authenticating guard\'s OpenAPI scopes: scopes first, then roles', () => {
     expect(declaredScopes(new Map<unknown, unknown>([[ROLES, ['admin']], [SCOPES, ['s']]]))).toEqual(['s', 'admin']);
     expect(declaredScopes(new Map())).toEqual([]);
+  });
+});
+
+describe('a route with @Roles or @Scopes but no RolesGuard', () => {
+  class Auth implements CanActivate {
+    canActivate(ctx: RequestContext): boolean {
+      ctx.state.user = { roles: ['admin'] };
+      return true;
+    }
+  }
+
+  it('fails at start-up, naming Controller#method, what it declares and the fix', () => {
+    @Controller('/admin') @Guard(Auth)
+    class AdminController {
+      @Delete('/:id') @Roles('admin', 'owner') @Scopes('books:write') remove() {}
+      @Get('/') list() { return []; }
+    }
+    const err = rivetErrorOf(() => createApp({ controllers: [AdminController] }));
+    expect(err.code).toBe('RIVET_ROLES_UNCHECKED');
+    expect(err.message).toBe('[RIVET_ROLES_UNCHECKED] AdminController#remove declares @Roles("admin", "owner") and @Scopes("books:write"), but no RolesGuard runs on it: anyone its other guards let through could call it.\n  Fix: add RolesGuard after the guard that authenticates, e.g. @Guard(jwt, RolesGuard) on the controller or the method, or createApp({ guards: [auth, RolesGuard] }).');
+  });
+
+  it('also when @Roles is on the controller', () => {
+    @Controller('/reports') @Roles('auditor')
+    class ReportsController { @Get('/') list() { return []; } }
+    expect(rivetErrorOf(() => createApp({ controllers: [ReportsController] })).message).toMatch(/^\[RIVET_ROLES_UNCHECKED\] ReportsController#list declares @Roles\("auditor"\)/);
+  });
+
+  it('starts when a RolesGuard (or a subclass) runs on the route: method, controller or app', async () => {
+    class StrictRoles extends RolesGuard {}
+    @Controller('/a') class A { @Get('/') @Guard(Auth, RolesGuard) @Roles('admin') get() { return 'a'; } }
+    @Controller('/b') @Guard(Auth, StrictRoles) @Roles('admin') class B { @Get('/') get() { return 'b'; } }
+    @Controller('/c') class C { @Get('/') @Roles('admin') get() { return 'c'; } }
+    const app = createApp({ controllers: [A, B, C], guards: [Auth, RolesGuard] });
+    for (const path of ['/a', '/b', '/c']) expect((await app.inject({ method: 'GET', url: path })).status).toBe(200);
+    const noAuth = createApp({ controllers: [C], guards: [RolesGuard] });
+    expect((await noAuth.inject({ method: 'GET', url: '/c' })).status).toBe(401);
   });
 });
