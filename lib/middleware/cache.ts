@@ -82,9 +82,12 @@ class CacheHit {
   constructor(readonly entry: Entry) {}
 }
 
-/** What the route's method resolves with on a miss: the handler's result, and how to store it. */
+/**
+ * What the route's method resolves with on a miss: the handler's result, and how to store it. `settle` hands the
+ * stored entry (or `null`: nothing stored) to the requests that waited for this fill; calling it again does nothing.
+ */
 class CacheFill {
-  constructor(readonly key: string, readonly gen: string | null, readonly before: ReadonlySet<string>, readonly value: unknown) {}
+  constructor(readonly key: string, readonly gen: string | null, readonly before: ReadonlySet<string>, readonly value: unknown, readonly settle: (entry: Entry | null) => void) {}
 }
 
 const DOCUMENTED = {
@@ -164,6 +167,39 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
     }
   };
 
+  // Misses being filled in this process, by key: a request that misses while the same entry is being made waits
+  // for it instead of running the handler again (no stampede on a cold or just-invalidated key).
+  const filling = new Map<string, Promise<Entry | null>>();
+
+  const fill = (self: unknown, args: unknown[], ctx: RequestContext, key: string, gen: string | null): unknown => {
+    let resolve: ((entry: Entry | null) => void) | null = null;
+    let pending: Promise<Entry | null> | null = null;
+    if (gen !== null) {
+      pending = new Promise<Entry | null>((r) => { resolve = r; });
+      filling.set(key, pending);
+    }
+    const settle = (entry: Entry | null): void => {
+      if (resolve === null) return;
+      if (filling.get(key) === pending) filling.delete(key);
+      resolve(entry);
+      resolve = null;
+    };
+    // Headers set before the handler (request ids, CORS, security headers) belong to this request, not the entry.
+    const before = new Set(ctx.response.getHeaderNames());
+    let value: unknown;
+    try {
+      value = original.apply(self, args);
+    } catch (err) {
+      settle(null);
+      throw err;
+    }
+    if (!isThenable(value)) return new CacheFill(key, gen, before, value, settle);
+    return value.then((v) => new CacheFill(key, gen, before, v, settle), (err: unknown) => {
+      settle(null);
+      throw err;
+    });
+  };
+
   const original = parts.method;
   const method = function cached(this: unknown, ...args: unknown[]): unknown {
     const ctx = args.pop() as RequestContext;
@@ -171,10 +207,10 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
     if (key === null) return original.apply(this, args);
     return lookup(key, ctx).then((found) => {
       if (found instanceof CacheHit) return found;
-      // Headers set before the handler (request ids, CORS, security headers) belong to this request, not the entry.
-      const before = new Set(ctx.response.getHeaderNames());
-      const value = original.apply(this, args);
-      return isThenable(value) ? value.then((v) => new CacheFill(key, found.gen, before, v)) : new CacheFill(key, found.gen, before, value);
+      const pending = filling.get(key);
+      if (pending === undefined) return fill(this, args, ctx, key, found.gen);
+      // Nothing stored (the handler failed, or its answer may not be shared): this request runs the handler itself.
+      return pending.then((entry) => (entry !== null ? new CacheHit(entry) : fill(this, args, ctx, key, found.gen)));
     });
   };
 
@@ -199,6 +235,7 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
       if (typeof body === 'string') entry.b = body;
       else entry.b64 = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64');
       store.set(fill.key, JSON.stringify(entry), ttlMs).catch(warnOnce);
+      fill.settle(entry);
     }
     if (isNotModified(res.req.headers, etag, null)) {
       res.writeHead(304);
@@ -232,6 +269,8 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
       inner(res, result.value);
     } finally {
       current = null;
+      // Not stored (a stream, a 204, a response that must not be shared, a failed write): the waiters run their own.
+      result.settle(null);
     }
   };
   return { ...parts, method, extractors: [...parts.extractors, (ctx) => ctx], write };

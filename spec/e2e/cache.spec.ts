@@ -5,13 +5,16 @@ import {
   Cache, CacheService, Controller, createApp, Ctx, Get, Guard, MemoryStore, Param, Post, Query, RedisStore, Res, ResponseHeader,
   type App, type CanActivate, type RequestContext, type Store,
 } from '../../lib';
-import type { TestClient } from '../../lib/testing';
+import { TestClient } from '../../lib/testing';
 import { PROBLEM, serve } from '../helpers/http';
 import { describeRedis, startRedis, type RedisServer } from '../helpers/redis';
 
 /** Counts handler calls, so a test can tell a hit (no call) from a miss. */
 class Calls {
   n = 0;
+  /** Calls of the slow and flaky handlers (the guard also counts in `n`). */
+  slow = 0;
+  flaky = 0;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -58,6 +61,17 @@ function booksController(calls: Calls) {
     @Get('/async/one') @Cache({ ttl: 60, cacheControl: 'public, max-age=5, stale-while-revalidate=30' })
     async later() { await sleep(1); calls.n++; return { at: calls.n }; }
 
+    @Get('/slow/one') @Cache({ ttl: 60 })
+    async slow() { calls.slow++; await sleep(80); return { slow: calls.slow }; }
+
+    @Get('/flaky/one') @Cache({ ttl: 60 })
+    async flaky() {
+      const n = ++calls.flaky;
+      await sleep(40);
+      if (n === 1) throw new Error('the first call fails');
+      return { flaky: n };
+    }
+
     @Post('/:id')
     async update(@Param('id') id: string, @Query('scope') scope?: string) {
       return { touched: await this.cache.invalidate(scope ?? `/books/${id}`) };
@@ -65,6 +79,17 @@ function booksController(calls: Calls) {
   }
   return Books;
 }
+
+/** `n` GETs of `path` at once, each on its own connection (one TestClient is one keep-alive connection). */
+async function concurrently(n: number, path: string, url = shared.url) {
+  const clients = Array.from({ length: n }, () => new TestClient(url));
+  try {
+    return await Promise.all(clients.map((c) => c.get(path)));
+  } finally {
+    await Promise.all(clients.map((c) => c.close()));
+  }
+}
+const shared = { url: '' };
 
 /** The counter value a response reports; equal values mean the second one came from the cache. */
 const at = (res: { json(): unknown }): number => (res.json() as { at: number }).at;
@@ -77,6 +102,7 @@ describe('@Cache (wire, memory store)', () => {
   beforeAll(async () => {
     app = createApp({ controllers: [Books] });
     client = await serve(app);
+    shared.url = client.url;
   });
   afterAll(() => client.close());
   beforeEach(() => app.container.resolve(CacheService).clear());
@@ -128,6 +154,23 @@ describe('@Cache (wire, memory store)', () => {
     expect(second.headers['x-seen']).not.toBe(first.headers['x-seen']);
   });
 
+  it('runs the handler once for concurrent misses of one key: the others wait and answer from its entry', async () => {
+    const answers = await concurrently(8, '/books/slow/one');
+    expect(calls.slow).toBe(1);
+    expect(answers.map((r) => [r.status, r.json()])).toEqual(Array.from({ length: 8 }, () => [200, { slow: 1 }]));
+    expect(new Set(answers.map((r) => r.headers.etag)).size).toBe(1);
+    expect(answers.filter((r) => r.headers.age !== undefined)).toHaveLength(7);   // the waiters replayed the entry
+  });
+
+  it('lets each waiter run the handler itself when the fill it waited for failed', async () => {
+    const answers = await concurrently(4, '/books/flaky/one');
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 500]);
+    expect(answers.find((r) => r.status === 500)!.headers['content-type']).toMatch(PROBLEM);
+    expect(calls.flaky).toBe(4);
+    expect((await client.get('/books/flaky/one')).status).toBe(200);
+    expect(calls.flaky).toBe(4);   // one of them was stored
+  });
+
   it('expires entries after ttl seconds', async () => {
     const first = at(await client.get('/books/short/lived').expect(200));
     expect(at(await client.get('/books/short/lived').expect(200))).toBe(first);
@@ -176,7 +219,7 @@ describe('@Cache (wire, memory store)', () => {
     expect(at(await client.get('/books/1').expect(200))).not.toBe(one);
     expect(at(await client.get('/books').expect(200))).toBe(list);
     const cache = app.container.resolve(CacheService);
-    expect(await cache.invalidate('/books')).toBe(8);
+    expect(await cache.invalidate('/books')).toBe(10);
     expect(at(await client.get('/books').expect(200))).not.toBe(list);
   });
 
@@ -185,7 +228,7 @@ describe('@Cache (wire, memory store)', () => {
     const cache = app.container.resolve(CacheService);
     expect(await cache.invalidate(Calls)).toBe(0);
     expect(at(await client.get('/books/3').expect(200))).toBe(one);
-    expect(await cache.invalidate(Books)).toBe(8);
+    expect(await cache.invalidate(Books)).toBe(10);
     expect(at(await client.get('/books/3').expect(200))).not.toBe(one);
   });
 });
