@@ -2,6 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { RivetError } from '../errors/rivet-error';
 import type { BoundAddress, ListenOptions } from '../http/server';
+import { WORKER_ENV } from './cluster-metrics';
 import type { Lifecycle } from './lifecycle';
 
 /** The message a cluster primary sends its workers to start their drain. */
@@ -52,7 +53,8 @@ function startPrimary(count: number, options: ListenOptions, lifecycle: Lifecycl
   return new Promise<BoundAddress>((resolve, reject) => {
     let listening = 0;
     const fork = (): void => {
-      const worker = cluster.fork();
+      // Marked, so that its /metrics asks this primary for the whole cluster's (./cluster-metrics.ts).
+      const worker = cluster.fork({ [WORKER_ENV]: '1' });
       workers.add(worker);
       worker.once('listening', (address) => {
         log.info({ worker: worker.id, pid: worker.process.pid }, 'worker listening');

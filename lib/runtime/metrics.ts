@@ -6,6 +6,7 @@ import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { InjectionToken } from 'tsyringe';
 import { sendError } from '../errors/problem';
 import type { FeatureRoute } from '../pipeline/feature';
+import { clusterMetrics } from './cluster-metrics';
 import type { NormalizedRuntime } from './options';
 
 /** The metrics registry type: a prom-client `Registry`. */
@@ -31,15 +32,19 @@ export class RequestMetrics {
   readonly #duration: Histogram;
   // "method route status" → the labelled children, so a request costs one Map hit instead of prom-client's label hashing.
   readonly #children = new Map<string, Child>();
+  /** In a worker of `listen({ workers })`: the whole cluster's metrics, gathered by the primary. */
+  readonly #cluster: (() => Promise<string>) | null;
 
   constructor(options: NonNullable<NormalizedRuntime['metrics']>) {
-    const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = require('prom-client') as typeof import('prom-client');
+    const prom = require('prom-client') as typeof import('prom-client');
+    const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = prom;
     this.registry = new Registry();
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry });
     const labelNames = ['method', 'route', 'status'];
     this.#requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests answered, by method, route template and status.', labelNames, registers: [this.registry] });
     this.#duration = new Histogram({ name: 'http_request_duration_seconds', help: 'Time from the request to the end of the response, by method, route template and status.', labelNames, buckets: [...options.buckets], registers: [this.registry] });
     this.inFlight = new Gauge({ name: 'http_requests_in_flight', help: 'HTTP requests being served.', registers: [this.registry] });
+    this.#cluster = clusterMetrics(this.registry, prom);
   }
 
   /** Counts one finished request. `route` is a template or {@link UNMATCHED_ROUTE}. */
@@ -58,11 +63,12 @@ export class RequestMetrics {
   /** The route serving the registry in the Prometheus text format. */
   route(path: string, debug: boolean): FeatureRoute {
     const registry = this.registry;
+    const cluster = this.#cluster;
     return {
       method: 'GET',
       path,
       handler: (req: IncomingMessage, res: ServerResponse) => {
-        registry.metrics().then((text) => {
+        (cluster ?? (() => registry.metrics()))().then((text) => {
           res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
           res.end(req.method === 'HEAD' ? undefined : text);
         }, (err: unknown) => sendError(req, res, err, debug));

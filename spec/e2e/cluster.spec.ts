@@ -43,4 +43,32 @@ describe('listen({ workers }) with node:cluster', () => {
     expect(lines.filter((l) => l.msg === 'background task done')).toHaveLength(1);
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'shutting down the cluster', pid: child.pid }));
   }, 20000);
+
+  it('answers /metrics from any worker with the whole cluster\'s counts', async () => {
+    const server = forkServer<Line>({ WORKERS: '2', METRICS: '1' });
+    child = server.child;
+    const url = await server.listening;
+    const once = async (path: string): Promise<{ status: number; type: unknown; text: string }> => {
+      const client = new Client(url);   // a new connection each time: the primary deals them out to both workers
+      try {
+        const res = await client.request({ method: 'GET', path });
+        return { status: res.statusCode, type: res.headers['content-type'], text: await res.body.text() };
+      } finally {
+        await client.close();
+      }
+    };
+    const pids = new Set<number>();
+    for (let i = 0; i < 12; i++) pids.add((JSON.parse((await once('/pid')).text) as { pid: number }).pid);
+    expect(pids.size).toBe(2);
+    const counted = (text: string): number => text.split('\n')
+      .filter((line) => line.startsWith('http_requests_total{') && line.includes('route="/pid"'))
+      .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+    for (let i = 0; i < 4; i++) {
+      const scrape = await once('/metrics');
+      expect([scrape.status, scrape.type]).toEqual([200, 'text/plain; version=0.0.4; charset=utf-8']);
+      expect(counted(scrape.text)).toBe(12);
+    }
+    child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  }, 20000);
 });
