@@ -52,10 +52,11 @@ export interface GuardRouteInfo {
 /**
  * Implemented by a guard (class or instance) whose security scheme depends on how it is configured, such
  * as an API key guard whose header is an option. It wins over a `@SecurityScheme` on the guard's class.
- * Return `null` when the guard does not authenticate on this route.
+ * Return `null` when the guard does not authenticate on this route, and a list when it accepts any one of several
+ * schemes (a bearer token **or** an API key): the operation then lists them as alternatives.
  */
 export interface OpenApiGuard {
-  securityScheme(route: GuardRouteInfo): GuardSecurity | null;
+  securityScheme(route: GuardRouteInfo): GuardSecurity | readonly GuardSecurity[] | null;
 }
 
 // Keyed by guard class: set once by the decorator, read once at boot.
@@ -72,13 +73,19 @@ export function SecurityScheme(name: string, scheme: SecuritySchemeObject, scope
   };
 }
 
-/** The security a guard instance declares for one route: its `securityScheme()` method, else its class's `@SecurityScheme`. */
-export function securityOf(guard: object, route: GuardRouteInfo): GuardSecurity | null {
+/**
+ * The security a guard instance declares for one route, as alternatives (any one of them satisfies the guard): its
+ * `securityScheme()` method, else its class's `@SecurityScheme`. Empty when it declares none.
+ */
+export function securityOf(guard: object, route: GuardRouteInfo): readonly GuardSecurity[] {
   const own = (guard as Partial<OpenApiGuard>).securityScheme;
-  if (typeof own === 'function') return own.call(guard, route) ?? null;
+  if (typeof own === 'function') {
+    const declared = own.call(guard, route) ?? null;
+    return declared === null ? [] : Array.isArray(declared) ? declared : [declared as GuardSecurity];
+  }
   for (let c: unknown = guard.constructor; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
     const declared = guardSchemes.get(c as Function);
-    if (declared !== undefined) return declared;
+    if (declared !== undefined) return [declared];
   }
-  return null;
+  return [];
 }

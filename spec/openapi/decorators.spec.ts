@@ -54,19 +54,19 @@ describe('securityOf', () => {
 
   it('reads the scheme a guard class declares, also for a subclass and an instance', () => {
     class StrictBearer extends Bearer {}
-    expect(securityOf(new Bearer(), route)).toEqual({ name: 'bearer', scheme: { type: 'http', scheme: 'bearer' }, scopes: undefined });
-    expect(securityOf(new StrictBearer(), route)?.name).toBe('bearer');
+    expect(securityOf(new Bearer(), route)).toEqual([{ name: 'bearer', scheme: { type: 'http', scheme: 'bearer' }, scopes: undefined }]);
+    expect(securityOf(new StrictBearer(), route).map((s) => s.name)).toEqual(['bearer']);
   });
 
   it('prefers the securityScheme() method of a configured instance over the class decorator', () => {
     class Custom extends Bearer {
       securityScheme(): GuardSecurity { return { name: 'custom', scheme: { type: 'apiKey', in: 'query', name: 'key' } }; }
     }
-    expect(securityOf(new Custom(), route)?.name).toBe('custom');
+    expect(securityOf(new Custom(), route).map((s) => s.name)).toEqual(['custom']);
   });
 
   it('returns null for a guard that declares nothing, or whose securityScheme() returns null', () => {
-    expect(securityOf({ canActivate: () => true }, route)).toBeNull();
-    expect(securityOf({ canActivate: () => true, securityScheme: () => null }, route)).toBeNull();
+    expect(securityOf({ canActivate: () => true }, route)).toEqual([]);
+    expect(securityOf({ canActivate: () => true, securityScheme: () => null }, route)).toEqual([]);
   });
 });

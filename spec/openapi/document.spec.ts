@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { IsString } from 'class-validator';
 import {
-  ApiResponse, Body, Controller, createApp, Get, Guard, Param, Post, Query, SecurityScheme, type CanActivate, type OpenApiDocument,
+  ApiResponse, Body, Controller, createApp, Get, Guard, Param, Post, Query, SecurityScheme, type CanActivate, type GuardRouteInfo, type OpenApiDocument, type OpenApiGuard,
 } from '../../lib';
 import { buildApp } from '../../sample-app/src/app';
 import { controllers, JwtAuth, openapiOptions } from './fixtures/everything';
@@ -231,6 +231,29 @@ describe('openapi options', () => {
     expect(() => createApp({ controllers: [SController], openapi: true })).toThrow(expect.objectContaining({ code: 'RIVET_OPENAPI_SECURITY_SCHEME_CONFLICT' }));
   });
 
+  it('lists the schemes of a guard that accepts any one of several as alternatives, each combined with the other guards', () => {
+    const bearer = { name: 'bearer', scheme: { type: 'http' as const, scheme: 'bearer' } };
+    const key = { name: 'apiKey', scheme: { type: 'apiKey' as const, in: 'header' as const, name: 'X-API-Key' } };
+    class Either implements CanActivate, OpenApiGuard {
+      canActivate() { return true; }
+      securityScheme(route: GuardRouteInfo) { return [{ ...bearer, scopes: route.path === '/e/admin' ? ['admin'] : [] }, key]; }
+    }
+    @SecurityScheme('tenant', { type: 'apiKey', in: 'header', name: 'X-Tenant' }) class Tenant implements CanActivate { canActivate() { return true; } }
+    @Controller('/e') @Guard(Either) class EController {
+      @Get('/read') read() {}
+      @Get('/admin') admin() {}
+      @Get('/tenant') @Guard(Tenant) tenant() {}
+      @Get('/twice') @Guard(Either) twice() {}
+    }
+    const doc = createApp({ controllers: [EController], openapi: true }).openapi();
+    expect(doc.paths['/e/read'].get!.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(doc.paths['/e/admin'].get!.security).toEqual([{ bearer: ['admin'] }, { apiKey: [] }]);
+    expect(doc.paths['/e/tenant'].get!.security).toEqual([{ bearer: [], tenant: [] }, { apiKey: [], tenant: [] }]);
+    // Guards run once each; a method guard equal to the controller's adds no requirement.
+    expect(doc.paths['/e/twice'].get!.security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(validateOpenApi(doc)).toMatchObject({ valid: true });
+  });
+
   it('documents app-wide guards on every operation', () => {
     @Controller('/open') class OpenController { @Get('/') one(@Query('q') q?: string) { return q ?? ''; } }
     const doc = createApp({ controllers: [OpenController], guards: [JwtAuth], openapi: true }).openapi();
@@ -247,5 +270,13 @@ describe('the sample app document', () => {
     const ids = operations(doc).map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.length).toBeGreaterThan(0);
+  });
+
+  it('documents "a bearer token or an API key" as alternatives, with the roles a route needs', async () => {
+    const doc = (await buildApp({ database: ':memory:' })).openapi();
+    expect(Object.keys(doc.components!.securitySchemes!)).toEqual(['bearer', 'apiKey']);
+    expect(find(doc, '/books', 'post').security).toEqual([{ bearer: [] }, { apiKey: [] }]);
+    expect(find(doc, '/books/{id}', 'delete').security).toEqual([{ bearer: ['admin'] }, { apiKey: ['admin'] }]);
+    expect(find(doc, '/books', 'get').security).toEqual([]);
   });
 });

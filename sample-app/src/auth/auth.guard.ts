@@ -33,8 +33,8 @@ export class AuthGuard implements CanActivate, OpenApiGuard {
     throw new UnauthorizedError('Sign in and send Authorization: Bearer <token>, or send an API key in X-API-Key.', { headers: { 'www-authenticate': CHALLENGE } });
   }
 
-  /** The OpenAPI document shows the bearer scheme on the routes this guard protects (API keys are in the description). */
-  securityScheme(route: GuardRouteInfo): GuardSecurity | null {
-    return this.#jwt.securityScheme(route);
+  /** Either scheme satisfies this guard: the OpenAPI document lists them as alternatives on the routes it protects. */
+  securityScheme(route: GuardRouteInfo): GuardSecurity[] {
+    return [this.#jwt.securityScheme(route), this.#apiKey.securityScheme(route)];
   }
 }
