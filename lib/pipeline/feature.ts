@@ -56,18 +56,22 @@ export function compileDispatchHooks(features: readonly Feature[]): DispatchHook
   const befores = features.flatMap((f) => (f.onRequest === undefined ? [] : [f.onRequest]));
   const preflights = features.flatMap((f) => (f.preflight === undefined ? [] : [f.preflight]));
   return {
-    before: befores.length === 0 ? null : befores.length === 1 ? befores[0] : (req, res) => runFrom(befores, req, res, 0),
-    preflight: preflights.length === 0 ? null : (req, res, allow) => preflights.some((p) => p(req, res, allow)),
+    before: befores.length === 0 ? null : befores.length === 1 ? befores[0] : (req, res) => runFrom(befores, req, res, '', 0),
+    preflight: preflights.length === 0 ? null : preflights.length === 1 ? preflights[0] : (req, res, allow) => runFrom(preflights, req, res, allow, 0),
   };
 }
 
-function runFrom(hooks: readonly BeforeRoute[], req: IncomingMessage, res: ServerResponse, i: number): boolean | Promise<boolean> {
+/**
+ * Runs `hooks` in order until one answers (`true`), staying synchronous until one returns a promise. Serves the
+ * before-route hooks (which ignore `allow`) and the preflight hooks alike.
+ */
+function runFrom(hooks: readonly Preflight[], req: IncomingMessage, res: ServerResponse, allow: string, i: number): boolean | Promise<boolean> {
   for (; i < hooks.length; i++) {
-    const answered = hooks[i](req, res);
+    const answered = hooks[i](req, res, allow);
     if (answered === true) return true;
     if (answered === false) continue;
     const next = i + 1;
-    return answered.then((done) => done || runFrom(hooks, req, res, next));
+    return answered.then((done) => done || runFrom(hooks, req, res, allow, next));
   }
   return false;
 }

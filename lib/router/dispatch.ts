@@ -13,8 +13,11 @@ export type Dispatch = (req: IncomingMessage, res: ServerResponse) => void;
  */
 export type BeforeRoute = (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 
-/** Answers an OPTIONS request on a known path that declares no `@Options` handler (e.g. a CORS preflight); `true` when it did. */
-export type Preflight = (req: IncomingMessage, res: ServerResponse, allow: string) => boolean;
+/**
+ * Answers an OPTIONS request on a known path that declares no `@Options` handler (e.g. a CORS preflight); `true` when
+ * it did. Synchronous unless it needs to wait (an asynchronous CORS origin check).
+ */
+export type Preflight = (req: IncomingMessage, res: ServerResponse, allow: string) => boolean | Promise<boolean>;
 
 /** What features add to the dispatcher; `null` members cost one comparison per request. */
 export interface DispatchHooks {
@@ -52,9 +55,10 @@ export function createDispatcher(tree: RouteTree<PathEntry>, debug: boolean, hoo
     const handler = entry.handlers[method] ?? (method === 'OPTIONS' ? null : entry.fallback);
     if (handler !== null && handler !== undefined) return handler(req, res, match.values, q === -1 ? '' : url.slice(q + 1));
     if (method === 'OPTIONS') {
-      if (preflight !== null && preflight(req, res, entry.allow)) return;
-      res.writeHead(204, { allow: entry.allow });
-      res.end();
+      const answered = preflight === null ? false : preflight(req, res, entry.allow);
+      if (answered === false) return options(res, entry.allow);
+      if (answered === true) return;
+      answered.then((done) => { if (!done) options(res, entry.allow); }, (err: unknown) => fail(req, res, err));
       return;
     }
     fail(req, res, new MethodNotAllowedError(entry.allow, `${method} is not allowed on ${path}; allowed: ${entry.allow}`));
@@ -81,4 +85,10 @@ function originForm(target: string): string {
   const query = target.indexOf('?', scheme + 3);
   if (slash === -1 || (query !== -1 && query < slash)) return query === -1 ? '/' : `/${target.slice(query)}`;
   return target.slice(slash);
+}
+
+/** The automatic answer to OPTIONS on a known path: 204 with the path's `Allow`. */
+function options(res: ServerResponse, allow: string): void {
+  res.writeHead(204, { allow });
+  res.end();
 }

@@ -2,8 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RivetError } from '../errors/rivet-error';
 import type { Feature } from '../pipeline/feature';
 
-/** Which origins may read responses: one, a list, a pattern, or your own decision (synchronous). */
-export type CorsOrigin = '*' | string | readonly (string | RegExp)[] | RegExp | ((origin: string, req: IncomingMessage) => boolean);
+/**
+ * Which origins may read responses: one, a list, a pattern, or your own decision, synchronous or not (e.g. the
+ * origins of tenants kept in a database). A function that throws or rejects answers the request with a 500 problem.
+ */
+export type CorsOrigin = '*' | string | readonly (string | RegExp)[] | RegExp | ((origin: string, req: IncomingMessage) => boolean | Promise<boolean>);
+
+/** Access-Control-Allow-Origin's value for a request's Origin, or `null` (not allowed); a promise from an async check. */
+type Allowed = string | null | Promise<string | null>;
 
 /** `createApp({ cors })`. `cors: true` allows any origin (`*`) without credentials. */
 export interface CorsOptions {
@@ -24,7 +30,7 @@ export interface CorsOptions {
 const invalid = (message: string): RivetError => new RivetError('RIVET_CORS_OPTIONS_INVALID', message);
 
 /** Compiles `origin` into "the value of Access-Control-Allow-Origin for this Origin, or null". */
-function compileOrigin(origin: CorsOrigin): { allow: (origin: string, req: IncomingMessage) => string | null; any: boolean } {
+function compileOrigin(origin: CorsOrigin): { allow: (origin: string, req: IncomingMessage) => Allowed; any: boolean } {
   if (origin === '*') return { allow: () => '*', any: true };
   if (typeof origin === 'string') {
     const exact = normalizeOrigin(origin);
@@ -34,7 +40,15 @@ function compileOrigin(origin: CorsOrigin): { allow: (origin: string, req: Incom
     const pattern = anchored(origin);
     return { allow: (o) => (pattern.test(o) ? o : null), any: false };
   }
-  if (typeof origin === 'function') return { allow: (o, req) => (origin(o, req) === true ? o : null), any: false };
+  if (typeof origin === 'function') {
+    return {
+      allow: (o, req) => {
+        const verdict = origin(o, req);
+        return verdict === true ? o : isPromise(verdict) ? verdict.then((v) => (v === true ? o : null)) : null;
+      },
+      any: false,
+    };
+  }
   if (Array.isArray(origin)) {
     const exact = new Set<string>();
     const patterns: RegExp[] = [];
@@ -100,7 +114,7 @@ export function corsFeature(options: CorsOptions | true): Feature {
   const maxAge = o.maxAge === undefined ? null : String(o.maxAge);
   const credentials = o.credentials === true;
 
-  const allowed = (req: IncomingMessage, res: ServerResponse): string | null => {
+  const allowed = (req: IncomingMessage, res: ServerResponse): Allowed => {
     const origin = req.headers.origin;
     // With a specific origin the answer depends on Origin: caches must key on it, even when it was refused.
     if (!any) vary(res, 'Origin');
@@ -113,29 +127,49 @@ export function corsFeature(options: CorsOptions | true): Feature {
     onRequest(req, res) {
       if (req.headers.origin === undefined && any) return false;
       const origin = allowed(req, res);
-      if (origin === null) return false;
-      res.setHeader('access-control-allow-origin', origin);
-      if (credentials) res.setHeader('access-control-allow-credentials', 'true');
-      if (exposed !== null) res.setHeader('access-control-expose-headers', exposed);
-      return false;
+      // A preflight reaches the hook below next: it reuses this answer rather than asking the origin function twice.
+      (req as Checked)[CHECKED] = origin;
+      if (isPromise(origin)) return origin.then((o) => actual(res, o));
+      return actual(res, origin);
     },
     preflight(req, res, allowHeader) {
       const requested = req.headers['access-control-request-method'];
       if (requested === undefined) return false;
-      const origin = allowed(req, res);
-      if (origin === null) return false;
-      const headers: Record<string, string> = { allow: allowHeader, 'access-control-allow-origin': origin, 'access-control-allow-methods': methods ?? allowHeader };
-      if (credentials) headers['access-control-allow-credentials'] = 'true';
-      const asked = req.headers['access-control-request-headers'];
-      if (allowedHeaders !== null) headers['access-control-allow-headers'] = allowedHeaders;
-      else if (asked !== undefined && asked !== '') {
-        headers['access-control-allow-headers'] = asked;
-        vary(res, 'Access-Control-Request-Headers');
-      }
-      if (maxAge !== null) headers['access-control-max-age'] = maxAge;
-      res.writeHead(204, headers);
-      res.end();
-      return true;
+      const checked = (req as Checked)[CHECKED];
+      const origin = checked === undefined ? allowed(req, res) : checked;
+      if (isPromise(origin)) return origin.then((o) => answerPreflight(req, res, allowHeader, o));
+      return answerPreflight(req, res, allowHeader, origin);
     },
   };
+
+  /** Headers of an actual request from an allowed origin; never answers the request itself. */
+  function actual(res: ServerResponse, origin: string | null): false {
+    if (origin === null) return false;
+    res.setHeader('access-control-allow-origin', origin);
+    if (credentials) res.setHeader('access-control-allow-credentials', 'true');
+    if (exposed !== null) res.setHeader('access-control-expose-headers', exposed);
+    return false;
+  }
+
+  /** The 204 preflight answer for an allowed origin; `false` (the plain OPTIONS answer) for any other. */
+  function answerPreflight(req: IncomingMessage, res: ServerResponse, allowHeader: string, origin: string | null): boolean {
+    if (origin === null) return false;
+    const headers: Record<string, string> = { allow: allowHeader, 'access-control-allow-origin': origin, 'access-control-allow-methods': methods ?? allowHeader };
+    if (credentials) headers['access-control-allow-credentials'] = 'true';
+    const asked = req.headers['access-control-request-headers'];
+    if (allowedHeaders !== null) headers['access-control-allow-headers'] = allowedHeaders;
+    else if (asked !== undefined && asked !== '') {
+      headers['access-control-allow-headers'] = asked;
+      vary(res, 'Access-Control-Request-Headers');
+    }
+    if (maxAge !== null) headers['access-control-max-age'] = maxAge;
+    res.writeHead(204, headers);
+    res.end();
+    return true;
+  }
 }
+
+const CHECKED: unique symbol = Symbol('rivet.corsChecked');
+type Checked = IncomingMessage & { [CHECKED]?: Allowed };
+
+const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as { then?: unknown } | null)?.then === 'function';

@@ -103,6 +103,36 @@ describe('cors', () => {
     }
   });
 
+  it('waits for an async origin function, on actual requests and preflights; a failing one is a 500 problem', async () => {
+    const tenants = new Set(['https://acme.example.com']);
+    let asked = 0;
+    // As a lookup in a database would: the answer comes later.
+    const origin = async (o: string): Promise<boolean> => {
+      asked++;
+      await new Promise((r) => setTimeout(r, 5));
+      if (o === 'https://broken.example.com') throw new Error('tenant store down');
+      return tenants.has(o);
+    };
+    const client = await start({ origin, credentials: true, maxAge: 60 });
+    const ask = (o: string, method = 'DELETE', headers?: string) => Object.entries(preflight(o, method, headers)).reduce((r, [k, v]) => r.set(k, v), client.options('/items'));
+    try {
+      await client.get('/items').set('origin', 'https://acme.example.com').expect(200)
+        .expectHeader('access-control-allow-origin', 'https://acme.example.com').expectHeader('access-control-allow-credentials', 'true')
+        .expectHeader('vary', 'Origin').expectJson([]);
+      await client.get('/items').set('origin', 'https://other.example.com').expect(200).expectHeader('access-control-allow-origin', undefined);
+      const ok = await ask('https://acme.example.com', 'DELETE', 'content-type').expect(204);
+      expect([ok.headers['access-control-allow-origin'], ok.headers['access-control-allow-methods'], ok.headers['access-control-allow-headers'], ok.headers['access-control-max-age']])
+        .toEqual(['https://acme.example.com', 'GET, HEAD, POST, OPTIONS', 'content-type', '60']);
+      const refused = await ask('https://other.example.com').expect(204);
+      expect([refused.headers.allow, refused.headers['access-control-allow-origin']]).toEqual(['GET, HEAD, POST, OPTIONS', undefined]);
+      await client.get('/items').set('origin', 'https://broken.example.com').expect(500).expectHeader('content-type', 'application/problem+json; charset=utf-8');
+      await ask('https://broken.example.com').expect(500);
+      expect(asked).toBe(6);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('leaves OPTIONS without a preflight method and a user @Options handler alone', async () => {
     const client = await start({ origin: APP });
     try {
