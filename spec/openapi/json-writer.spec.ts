@@ -1,4 +1,5 @@
 import { compileJsonWriter } from '../../lib/openapi/json-writer';
+import { rng } from '../helpers/random';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const Item = {
@@ -75,13 +76,7 @@ describe('compileJsonWriter (declared-type JSON writer)', () => {
   });
 
   it('writes what JSON.stringify writes for 3,000 generated conforming values (any UTF-16 text, any number)', () => {
-    let seed = 11;
-    const next = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const next = rng(11);
     // Code units from every range that matters to escaping: controls, quote, backslash, ASCII, BMP, surrogates (paired or lone).
     const unit = (): string => {
       const r = next();

@@ -1,4 +1,5 @@
 import { numberText } from '../../lib/openapi/number-text';
+import { rng } from '../helpers/random';
 
 describe('numberText (number → JSON text for the compiled writer)', () => {
   it('writes edge values exactly as String()', () => {
@@ -11,13 +12,7 @@ describe('numberText (number → JSON text for the compiled writer)', () => {
   });
 
   it('writes what String() writes for 200,000 generated numbers of every shape', () => {
-    let seed = 5;
-    const next = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const next = rng(5);
     const sign = (): number => (next() < 0.5 ? -1 : 1);
     const shapes: (() => number)[] = [
       () => Math.round(next() * 1e8) / 100, // prices

@@ -3,16 +3,7 @@ import {
   IsString, Length, Matches, Max, Min, getMetadataStorage, isEmail, length, registerDecorator, type ValidationArguments,
 } from 'class-validator';
 import { inlineFor, type Inline } from '../../lib/pipeline/fast-constraints';
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../helpers/random';
 
 /** The registered constraint behind one decorator, as fast-dto.ts sees it. */
 function constraintOf(decorator: PropertyDecorator): { name: string | undefined; constraints: unknown[]; validate: (v: unknown, a: ValidationArguments) => unknown; args: ValidationArguments } {

@@ -6,6 +6,7 @@ import {
 import { ValidationFailedError } from '../../lib/errors/validation-error';
 import { compileFastDto, UNDECIDED } from '../../lib/pipeline/fast-dto';
 import { compileDtoPipe } from '../../lib/pipeline/validate';
+import { rng } from '../helpers/random';
 
 class CreateUser {
   @Length(1, 50) name!: string;
@@ -55,16 +56,6 @@ class Mixed {
   @IsIn(['x', 'y', 3]) pick!: string | number;
   @Validate(Even) even!: number;
   @IsOptional() @IsEmail(undefined, { each: true }) @Length(3, 40, { each: true }) cc?: string[];
-}
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const JUNK: unknown[] = [null, '', ' ', 'x', '0', '12', '1e3', 'true', 0, -1, 1.5, 42, 1e21, NaN, true, false, [], ['a'], [1, 2], {}, { a: 1 }];
