@@ -26,9 +26,7 @@ export function compileResponseSerializer(route: CompiledRoute): JsonSerializer 
   else return null;
   const writer = compileJsonWriter(root, registry.components);
   if (writer !== null) return writer;
-  // Each definition admits null itself, so a property that references it needs no `anyOf` (which fast-json-stringify
-  // can only resolve by running ajv on every value it writes).
-  const definitions = Object.fromEntries(Object.entries(registry.components).map(([name, s]) => [name, nullable(relax(s))]));
+  const definitions = Object.fromEntries(Object.entries(registry.components).map(([name, s]) => [name, relax(s)]));
   try {
     // Loaded on first use: only schemas the writer above does not cover need it.
     const build = require('fast-json-stringify') as (schema: object) => JsonSerializer;
@@ -62,6 +60,6 @@ function nullable(schema: JsonSchema): JsonSchema {
   const { type } = schema;
   if (typeof type === 'string') return type === 'null' ? schema : { ...schema, type: [type, 'null'] };
   if (Array.isArray(type)) return type.includes('null') ? schema : { ...schema, type: [...(type as string[]), 'null'] };
-  // A `$ref` points at a definition, nullable itself (above).
+  if (schema.$ref !== undefined) return { anyOf: [schema, { type: 'null' }] };
   return schema;
 }
