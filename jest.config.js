@@ -7,7 +7,7 @@ module.exports = {
   roots: ['<rootDir>/spec'],
   testMatch: ['**/*.spec.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swcrc, swcrc: false }] },
-  moduleNameMapper: { '^rivet$': '<rootDir>/lib/index.ts', '^rivet/testing$': '<rootDir>/lib/testing/index.ts' },
+  moduleNameMapper: { '^rivetjs$': '<rootDir>/lib/index.ts', '^rivetjs/testing$': '<rootDir>/lib/testing/index.ts' },
   // Apps import 'reflect-metadata' in their entry point; specs get it here, as tsyringe needs it before any import.
   setupFiles: ['reflect-metadata'],
   testTimeout: 20000,

@@ -6,7 +6,7 @@ describe('public surface', () => {
     expect(Object.keys(rivet).sort()).toMatchSnapshot();
   });
 
-  it('exports TestClient from rivet/testing', () => {
+  it('exports TestClient from rivetjs/testing', () => {
     expect(Object.keys(testing).sort()).toEqual(['TestClient', 'TestRequest']);
   });
 });

@@ -104,7 +104,7 @@ for (const [name, env] of Object.entries(OTHER_BUILDS)) {
 
 function rivetFiles(openapi) {
   const files = {
-    'guard.ts': `import type { CanActivate, RequestContext } from 'rivet';
+    'guard.ts': `import type { CanActivate, RequestContext } from 'rivetjs';
 export class ApiKeyGuard implements CanActivate {
   canActivate(ctx: RequestContext): boolean { return ctx.request.headers['x-api-key'] === 'secret'; }
 }
@@ -112,7 +112,7 @@ export class ApiKeyGuard implements CanActivate {
   };
   for (let c = 0; c < CONTROLLERS; c++) {
     const i = pad(c);
-    files[`c${i}.ts`] = `import { Body, Controller, Get, Guard, Param, Post, Query } from 'rivet';
+    files[`c${i}.ts`] = `import { Body, Controller, Get, Guard, Param, Post, Query } from 'rivetjs';
 import { IsEmail, IsInt, Length, Max, Min } from 'class-validator';
 import { ApiKeyGuard } from './guard';
 
@@ -128,7 +128,7 @@ export class C${i} {
   }
   files['main.ts'] = `${PHASES}
 import 'reflect-metadata';
-import { createApp } from 'rivet';
+import { createApp } from 'rivetjs';
 ${Array.from({ length: CONTROLLERS }, (_, c) => `import { C${pad(c)} } from './c${pad(c)}';`).join('\n')}
 __t.loaded = performance.now();
 const app = createApp({ controllers: [${Array.from({ length: CONTROLLERS }, (_, c) => `C${pad(c)}`).join(', ')}]${openapi ? ", openapi: { title: 'Cold start', version: '1.0.0' }" : ''} });
@@ -200,9 +200,9 @@ function generate(names = Object.keys(VARIANTS)) {
       compileFile(path.join(src, file), path.join(dir, file.replace(/\.ts$/, '.js')), { sourceMaps: false });
     }
     if (VARIANTS[name].dist !== undefined) {
-      // Its own node_modules/rivet, found before bench/.build/node_modules/rivet: the package root of that build.
+      // Its own node_modules/rivetjs, found before bench/.build/node_modules/rivetjs: the package root of that build.
       fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
-      fs.symlinkSync(path.dirname(VARIANTS[name].dist), path.join(dir, 'node_modules', 'rivet'), 'dir');
+      fs.symlinkSync(path.dirname(VARIANTS[name].dist), path.join(dir, 'node_modules', 'rivetjs'), 'dir');
     }
     out[name] = path.join(dir, 'main.js');
   }

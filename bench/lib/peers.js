@@ -56,7 +56,7 @@ function checkSingleCopies(serversDir, distDir = path.join(ROOT, 'dist')) {
     const b = from(distDir, id);
     if (a === null || a !== b) problems.push(`${id}: the servers get ${a ?? 'nothing'}, dist/ gets ${b ?? 'nothing'}`);
   }
-  const rivet = from(serversDir, 'rivet');
+  const rivet = from(serversDir, 'rivetjs');
   if (rivet !== fs.realpathSync(path.join(distDir, 'index.js'))) problems.push(`rivet: the servers get ${rivet ?? 'nothing'}, not ${path.join(distDir, 'index.js')}`);
   if (problems.length > 0) {
     throw new Error(`the benchmark needs one copy of each of these (remove it from bench/node_modules, keep it in the root devDependencies):\n  ${problems.join('\n  ')}`);

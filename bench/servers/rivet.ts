@@ -1,7 +1,7 @@
-// Rivet, from the built package (dist/), imported by its package name (bench/node_modules/rivet links to the
+// Rivet, from the built package (dist/), imported by its package name (bench/node_modules/rivetjs links to the
 // repository). Compiled by bench/run.js with @swc/core and the repository's .swcrc (decorator metadata on).
 import 'reflect-metadata';
-import { ApiResponse, Body, Controller, Get, Guard, HttpCode, Param, Post, Query, createApp, type CanActivate, type RequestContext } from 'rivet';
+import { ApiResponse, Body, Controller, Get, Guard, HttpCode, Param, Post, Query, createApp, type CanActivate, type RequestContext } from 'rivetjs';
 import { CreatedOrder, CreatedUser, CreateOrder, CreateUser, Hello, ItemDto, ItemFields } from './_dtos';
 
 // bench/routes.js, the shared workload data. A require, not an import: the compiled file runs from

@@ -1,5 +1,5 @@
 'use strict';
-// Runs the Rivet server (bench/servers/rivet.ts, compiled) on another build of Rivet: `require('rivet')` answers
+// Runs the Rivet server (bench/servers/rivet.ts, compiled) on another build of Rivet: `require('rivetjs')` answers
 // with `<dist>/index.js`, e.g. a commit before an optimisation built by bench/tools/build-at.js. That build resolves
 // its own dependencies from its own folder (the root node_modules, linked), so the copies stay single.
 const Module = require('node:module');
@@ -11,7 +11,7 @@ module.exports = function runAt(envName) {
   const index = path.join(path.resolve(dist), 'index.js');
   const resolve = Module._resolveFilename;
   Module._resolveFilename = function (request, ...rest) {
-    return request === 'rivet' ? index : resolve.call(this, request, ...rest);
+    return request === 'rivetjs' ? index : resolve.call(this, request, ...rest);
   };
   require(path.resolve(__dirname, '..', '.build', 'servers', 'rivet.js'));
 };

@@ -7,6 +7,6 @@ const path = require('node:path');
 
 const servers = path.resolve(__dirname, '..', '.build', 'servers');
 // The dist/ the Rivet server loads (bench/run.js's copy, bench/.build/rivet/dist).
-const dist = path.dirname(require.resolve('rivet', { paths: [servers] }));
+const dist = path.dirname(require.resolve('rivetjs', { paths: [servers] }));
 require(path.join(dist, 'pipeline', 'fast-dto')).compileFastDto = () => null;
 require(path.join(servers, 'rivet.js'));

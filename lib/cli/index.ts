@@ -23,7 +23,7 @@ export function createProgram(): Command {
     .option('--no-install', 'do not install dependencies')
     .option('--git', 'run git init in the new directory')
     .option('-f, --force', 'write into a directory that is not empty')
-    .option('--rivet <spec>', 'the rivet dependency spec, e.g. file:../rivet-0.1.0.tgz (default: ^<this version>)')
+    .option('--rivet <spec>', 'the rivet dependency spec, e.g. file:../rivetjs-0.1.0.tgz (default: ^<this version>)')
     .action(async (name: string, opts: { template?: ProjectTemplate; packageManager?: PackageManager; esm?: boolean; install: boolean; git?: boolean; force?: boolean; rivet?: string }) => {
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
       let { template, packageManager } = opts;
@@ -110,7 +110,7 @@ export function createProgram(): Command {
   program.addHelpText('after', `
 Examples:
   $ rivet new my-api --template full --package-manager npm
-  $ rivet new my-api --template minimal --no-install --rivet file:../rivet-0.1.0.tgz
+  $ rivet new my-api --template minimal --no-install --rivet file:../rivetjs-0.1.0.tgz
   $ rivet generate resource books
   $ rivet generate guard admin
   $ rivet dev --port 3001 --log-level debug

@@ -22,7 +22,7 @@ export interface NewCommandOptions {
   git: boolean;
   /** Write into a directory that is not empty. */
   force: boolean;
-  /** The `rivet` dependency spec; default `^<this version>`, e.g. `file:../rivet-0.1.0.tgz` for a local build. */
+  /** The `rivet` dependency spec; default `^<this version>`, e.g. `file:../rivetjs-0.1.0.tgz` for a local build. */
   rivet?: string;
   cwd?: string;
   /** Where progress and next steps go. */

@@ -1,6 +1,6 @@
 // First: decorators record their metadata through Reflect.metadata, which this polyfill provides.
 import 'reflect-metadata';
-import { createApp, loadConfig, type App } from 'rivet';
+import { createApp, loadConfig, type App } from 'rivetjs';
 import { UsersRepository } from './auth/users.repository';
 import { AppConfig } from './config';
 import { Database } from './db/database';

@@ -1,5 +1,5 @@
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-import { generateSecret } from 'rivet';
+import { generateSecret } from 'rivetjs';
 
 /**
  * Settings, read once at start-up from `.env` (if present) and the environment, converted and validated by

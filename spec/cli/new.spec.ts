@@ -17,7 +17,7 @@ describe('runNewCommand', () => {
   it('renders the template with the package name, the rivet spec and dotfiles, and prints next steps', () => {
     runNewCommand(base({ name: 'My Shop', rivet: 'file:../rivet.tgz' }));
     const dir = join(work, 'My Shop');
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'my-shop', type: 'commonjs', dependencies: { rivet: 'file:../rivet.tgz' } });
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'my-shop', type: 'commonjs', dependencies: { rivetjs: 'file:../rivet.tgz' } });
     expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).toContain("openapi: { title: 'my-shop'");
     expect(existsSync(join(dir, '.gitignore'))).toBe(true);
     expect(existsSync(join(dir, '_gitignore'))).toBe(false);
@@ -29,7 +29,7 @@ describe('runNewCommand', () => {
     const env = readFileSync(join(work, 'api/.env'), 'utf8');
     expect(env).toMatch(/^JWT_SECRET=[A-Za-z0-9_-]{43}$/m);
     expect(env).toMatch(/^ADMIN_PASSWORD=[A-Za-z0-9_-]{24}$/m);
-    expect(JSON.parse(readFileSync(join(work, 'api/package.json'), 'utf8'))).toMatchObject({ type: 'module', dependencies: { rivet: '^0.1.0' } });
+    expect(JSON.parse(readFileSync(join(work, 'api/package.json'), 'utf8'))).toMatchObject({ type: 'module', dependencies: { rivetjs: '^0.1.0' } });
   });
 
   it('refuses a non-empty directory unless forced', () => {

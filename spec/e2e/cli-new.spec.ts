@@ -53,7 +53,7 @@ describe('rivet new', () => {
     expect(out).toContain('Created minimal-api from the minimal template');
     expect(out).toMatch(/Next steps:\n {2}cd minimal-api\n/);
     const dir = join(work, 'minimal-api');
-    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'minimal-api', type: 'commonjs', dependencies: { rivet: `file:${packed.tarball}` } });
+    expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'minimal-api', type: 'commonjs', dependencies: { rivetjs: `file:${packed.tarball}` } });
     expect(existsSync(join(dir, '.gitignore'))).toBe(true);
 
     run('npm', ['run', 'build'], dir);

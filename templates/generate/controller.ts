@@ -1,4 +1,4 @@
-import { Controller, Get } from 'rivet';
+import { Controller, Get } from 'rivetjs';
 
 @Controller('/__ROUTE__', { tags: ['__ROUTE__'] })
 export class __CLASS__Controller {

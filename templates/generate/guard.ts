@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { UnauthorizedError, type CanActivate, type RequestContext } from 'rivet';
+import { UnauthorizedError, type CanActivate, type RequestContext } from 'rivetjs';
 
 /**
  * Use with @Guard(__CLASS__Guard) on a controller or a route. Return true to let the request through, false for

@@ -1,4 +1,4 @@
-import { Body, Controller, Ctx, Get, Guard, HttpCode, NotFoundError, Post, RateLimit, signJwt, UnauthorizedError, type RequestContext } from 'rivet';
+import { Body, Controller, Ctx, Get, Guard, HttpCode, NotFoundError, Post, RateLimit, signJwt, UnauthorizedError, type RequestContext } from 'rivetjs';
 import { AppConfig } from '../config';
 import { AuthGuard, ISSUER } from './auth.guard';
 import { Credentials, type Session, type User } from './user.dto';

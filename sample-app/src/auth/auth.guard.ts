@@ -1,4 +1,4 @@
-import { ApiKeyGuard, JwtGuard, UnauthorizedError, type CanActivate, type GuardRouteInfo, type GuardSecurity, type OpenApiGuard, type RequestContext } from 'rivet';
+import { ApiKeyGuard, JwtGuard, UnauthorizedError, type CanActivate, type GuardRouteInfo, type GuardSecurity, type OpenApiGuard, type RequestContext } from 'rivetjs';
 import { injectable } from 'tsyringe';
 import { AppConfig } from '../config';
 

@@ -1,4 +1,4 @@
-import { ConflictError } from 'rivet';
+import { ConflictError } from 'rivetjs';
 import { injectable } from 'tsyringe';
 import { Database, type Row } from '../db/database';
 import { hashPassword, verifyPassword } from './passwords';

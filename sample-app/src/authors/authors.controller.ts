@@ -1,4 +1,4 @@
-import { Controller } from 'rivet';
+import { Controller } from 'rivetjs';
 import { CrudController } from '../common/crud.controller';
 import { CreateAuthor, type Author } from './author.dto';
 import { AuthorsRepository } from './authors.repository';

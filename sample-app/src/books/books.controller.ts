@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from 'rivet';
+import { Controller, Get, Query } from 'rivetjs';
 import { CrudController } from '../common/crud.controller';
 import type { Page } from '../common/repository';
 import { BookFilter, CreateBook, type Book } from './book.dto';

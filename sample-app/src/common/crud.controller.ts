@@ -1,4 +1,4 @@
-import { Body, Delete, Get, Guard, NotFoundError, Param, Post, Put, Query, Roles, RolesGuard } from 'rivet';
+import { Body, Delete, Get, Guard, NotFoundError, Param, Post, Put, Query, Roles, RolesGuard } from 'rivetjs';
 import { AuthGuard } from '../auth/auth.guard';
 import type { CrudService, Page } from './repository';
 

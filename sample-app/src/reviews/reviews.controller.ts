@@ -1,4 +1,4 @@
-import { Controller, EventStream, Get, Query, Sse } from 'rivet';
+import { Controller, EventStream, Get, Query, Sse } from 'rivetjs';
 import { CrudController } from '../common/crud.controller';
 import type { Page } from '../common/repository';
 import { CreateReview, ReviewFilter, type Review } from './review.dto';

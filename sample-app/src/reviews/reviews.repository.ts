@@ -1,4 +1,4 @@
-import { ValidationFailedError } from 'rivet';
+import { ValidationFailedError } from 'rivetjs';
 import type { SqlValue } from 'sql.js';
 import { injectable } from 'tsyringe';
 import { SqlRepository, type Page } from '../common/repository';

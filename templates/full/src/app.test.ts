@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { App } from 'rivet';
+import type { App } from 'rivetjs';
 import { buildApp } from './app.js';
 
 const ENV = {

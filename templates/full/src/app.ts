@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp, loadConfig, type App } from 'rivet';
+import { createApp, loadConfig, type App } from 'rivetjs';
 import { UsersService } from './auth/users.service.js';
 import { AppConfig } from './config.js';
 import { Database } from './db/database.js';

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from 'rivet';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from 'rivetjs';
 import { Create__ENTITY__, Update__ENTITY__ } from './__FILE_ENTITY__.dto.js';
 import { __CLASS__Service } from './__FILE__.service.js';
 

@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { NotFoundError } from 'rivet';
+import { NotFoundError } from 'rivetjs';
 import type { Create__ENTITY__, __ENTITY__, Update__ENTITY__ } from './__FILE_ENTITY__.dto.js';
 
 /** Keeps __ROUTE__ in memory, one set per app. Replace the Map with your database. */

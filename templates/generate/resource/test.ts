@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createApp } from 'rivet';
+import { createApp } from 'rivetjs';
 import { __CLASS__Controller } from './__FILE__.controller.js';
 
 test('__ROUTE__: create, read, update, list and delete', async () => {

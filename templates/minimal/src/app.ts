@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp, type App } from 'rivet';
+import { createApp, type App } from 'rivetjs';
 import { AppConfig } from './config.js';
 
 /** Builds the app without listening: main.ts listens, tests call app.inject() or listen on port 0. */

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, signJwt, UnauthorizedError } from 'rivet';
+import { Body, Controller, HttpCode, Post, signJwt, UnauthorizedError } from 'rivetjs';
 import { AppConfig } from '../config.js';
 import { Credentials } from './auth.dto.js';
 import { ISSUER } from './auth.guard.js';

@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { JwtGuard, type CanActivate, type RequestContext } from 'rivet';
+import { JwtGuard, type CanActivate, type RequestContext } from 'rivetjs';
 import { AppConfig } from '../config.js';
 
 export const ISSUER = '__APP_NAME__';

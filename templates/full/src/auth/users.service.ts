@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { ConflictError } from 'rivet';
+import { ConflictError } from 'rivetjs';
 import { Database } from '../db/database.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 

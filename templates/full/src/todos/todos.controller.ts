@@ -1,4 +1,4 @@
-import { Body, Controller, Ctx, Delete, Get, Guard, HttpCode, Param, Patch, Post, Query, Roles, RolesGuard, type RequestContext } from 'rivet';
+import { Body, Controller, Ctx, Delete, Get, Guard, HttpCode, Param, Patch, Post, Query, Roles, RolesGuard, type RequestContext } from 'rivetjs';
 import { AuthGuard } from '../auth/auth.guard.js';
 import { CreateTodo, UpdateTodo } from './todo.dto.js';
 import { TodosService } from './todos.service.js';

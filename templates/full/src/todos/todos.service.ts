@@ -1,5 +1,5 @@
 import { injectable } from 'tsyringe';
-import { NotFoundError } from 'rivet';
+import { NotFoundError } from 'rivetjs';
 import { Database, type Row } from '../db/database.js';
 import type { CreateTodo, Todo, UpdateTodo } from './todo.dto.js';
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Query } from 'rivet';
+import { Controller, Get, Query } from 'rivetjs';
 
 @Controller('/hello', { tags: ['hello'] })
 export class HelloController {
