@@ -15,7 +15,7 @@ const VERBS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trac
 
 /** Writes a typed fetch client for the app module's document into `<out>/index.ts`; the app never listens. */
 export async function runClientCommand(options: ClientCommandOptions): Promise<string> {
-  const source = generateClient((await loadApp(options)).openapi());
+  const source = generateClient((await loadApp(options, 'client')).openapi());
   const dir = resolve(options.cwd ?? process.cwd(), options.out);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'index.ts');

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type * as TS from 'typescript';
+import { resolveProjectPeers } from './peers';
 
 /** Options of `rivet dev`. */
 export interface DevCommandOptions {
@@ -34,6 +35,7 @@ const DONE_CODES = new Set([6193, 6194]);
 export function runDevCommand(options: DevCommandOptions = {}): DevSession {
   const cwd = resolve(options.cwd ?? process.cwd());
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  resolveProjectPeers(cwd, 'dev');
   const ts = loadTypeScript(cwd);
   const configFile = resolve(cwd, options.project ?? 'tsconfig.json');
   if (!existsSync(configFile)) throw new Error(`${configFile} does not exist.\n  Fix: run rivet dev in the project directory, or pass --project <tsconfig>.`);

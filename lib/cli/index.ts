@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import 'reflect-metadata';
+// No peer dependency is imported here: `new`, `generate`, `secret`, `--help` and `--version` run without them, and
+// the commands that load the user's app resolve them from the user's project (./peers).
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { generateSecret } from '../config/secret';
 import { runClientCommand } from './client';
@@ -7,11 +8,13 @@ import { runDevCommand } from './dev';
 import { GENERATORS, runGenerateCommand, type Generator } from './generate';
 import { PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type PackageManager, type ProjectTemplate } from './new';
 import { runOpenApiCommand } from './openapi';
+import { ownManifest } from './origin';
 import { runRoutesCommand } from './routes';
 
 /** The `rivet` command line: `rivet new my-api`, `rivet openapi --app dist/app.js --out openapi.json`, … */
 export function createProgram(): Command {
-  const program = new Command('rivet').description('The Rivet command line.').showHelpAfterError();
+  const program = new Command('rivet').description('The Rivet command line.').showHelpAfterError()
+    .version(ownManifest().version, '-v, --version', 'print the version of Rivet');
   program
     .command('new')
     .description('Create a project from a template (prompts for what is not given when run in a terminal).')
@@ -23,7 +26,7 @@ export function createProgram(): Command {
     .option('--no-install', 'do not install dependencies')
     .option('--git', 'run git init in the new directory')
     .option('-f, --force', 'write into a directory that is not empty')
-    .option('--rivet <spec>', 'the rivet dependency spec, e.g. file:../rivetjs-0.1.0.tgz (default: ^<this version>)')
+    .option('--rivet <spec>', 'the rivetjs dependency spec, e.g. file:../rivetjs-0.1.0.tgz (default: ^<this version> when this CLI came from the registry; else the tarball it came from, or this copy packed into vendor/)')
     .action(async (name: string, opts: { template?: ProjectTemplate; packageManager?: PackageManager; esm?: boolean; install: boolean; git?: boolean; force?: boolean; rivet?: string }) => {
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
       let { template, packageManager } = opts;
@@ -36,7 +39,7 @@ export function createProgram(): Command {
         ] });
         packageManager ??= await select({ message: 'Package manager', choices: PACKAGE_MANAGERS.map((value) => ({ value })) });
       }
-      runNewCommand({
+      await runNewCommand({
         name, template: template ?? 'minimal', packageManager: packageManager ?? detectPackageManager(), esm: opts.esm === true,
         install: opts.install, git: opts.git === true, force: opts.force === true, rivet: opts.rivet,
       });

@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { App } from '../app';
+import { loadProjectPeers } from './peers';
 
 /** Where the CLI finds the app: a module, and optionally which of its exports. */
 export interface AppModuleOptions {
@@ -17,9 +18,17 @@ const isApp = (value: unknown): value is App =>
 /**
  * Loads the app module and takes its app (an exported app, or a function returning one, possibly async).
  * Nothing listens: `createApp` compiles the routes and the document, and the server is never started.
+ * Rivet's peer dependencies come from the app's own project (`command` names the CLI command in the message when
+ * one is missing).
  */
-export async function loadApp(options: AppModuleOptions): Promise<App> {
-  const file = resolve(options.cwd ?? process.cwd(), options.app);
+export async function loadApp(options: AppModuleOptions, command: string): Promise<App> {
+  let file = resolve(options.cwd ?? process.cwd(), options.app);
+  try {
+    file = require.resolve(file);   // as require would: dist/app finds dist/app.js
+  } catch {
+    throw new Error(`rivet ${command}: ${file} does not exist.\n  Fix: build the project first (npm run build), or point --app at the compiled module that exports the app.`);
+  }
+  loadProjectPeers(dirname(file), command);
   const exports = await loadModule(file);
   const candidate = pickExport(exports, options.export, file);
   const app = typeof candidate === 'function' ? await (candidate as () => unknown)() : candidate;

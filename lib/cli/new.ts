@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { generateSecret } from '../config/secret';
+import { dependencySpec, originOf, tail, type RivetOrigin } from './origin';
 import { copyTemplate, TEMPLATES } from './scaffold';
 
 /** The project templates under templates/. */
@@ -22,14 +23,18 @@ export interface NewCommandOptions {
   git: boolean;
   /** Write into a directory that is not empty. */
   force: boolean;
-  /** The `rivet` dependency spec; default `^<this version>`, e.g. `file:../rivetjs-0.1.0.tgz` for a local build. */
+  /**
+   * The `rivetjs` dependency spec, e.g. `file:../rivetjs-0.1.0.tgz`. Default: by where this CLI came from
+   * (`^<its version>` from the registry, `file:<tarball>` from a tarball, a tarball packed into vendor/ from a
+   * checkout or a copy with no record); see {@link originOf}.
+   */
   rivet?: string;
+  /** Where this copy of Rivet came from; default {@link originOf}() (tests set it). */
+  origin?: RivetOrigin;
   cwd?: string;
   /** Where progress and next steps go. */
   log?: (line: string) => void;
 }
-
-const ownVersion = (): string => (JSON.parse(readFileSync(resolve(TEMPLATES, '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 /** A valid npm package name from a directory name: lower case, runs of other characters become '-'. */
 export function packageNameOf(dir: string): string {
@@ -37,8 +42,8 @@ export function packageNameOf(dir: string): string {
   return name === '' ? 'rivet-app' : name;
 }
 
-/** Creates a project from a template; installs its dependencies and runs `git init` when asked. Returns the directory. */
-export function runNewCommand(options: NewCommandOptions): string {
+/** Creates a project from a template; installs its dependencies and runs `git init` when asked. Resolves with the directory. */
+export async function runNewCommand(options: NewCommandOptions): Promise<string> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
   const cwd = options.cwd ?? process.cwd();
   const dir = resolve(cwd, options.name);
@@ -51,7 +56,7 @@ export function runNewCommand(options: NewCommandOptions): string {
   const name = packageNameOf(dir);
   const values = {
     APP_NAME: name,
-    RIVET_DEPENDENCY: options.rivet ?? `^${ownVersion()}`,
+    RIVET_DEPENDENCY: options.rivet ?? dependencySpec(options.origin ?? originOf(), dir, log),
     JWT_SECRET: generateSecret(),
     ADMIN_PASSWORD: generateSecret(18),
   };
@@ -62,14 +67,13 @@ export function runNewCommand(options: NewCommandOptions): string {
   writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
   log(`Created ${name} from the ${options.template} template in ${dir} (${files.length} files, ${options.esm ? 'ES modules' : 'CommonJS'}).`);
 
-  if (options.git) run('git', ['init', '--quiet'], dir, log);
-  if (options.install) {
-    log(`Installing dependencies with ${options.packageManager}...`);
-    const args = options.packageManager === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install'];
-    run(options.packageManager, args, dir, log);
-  }
   const rel = relative(cwd, dir) || '.';
   const pm = options.packageManager;
+  if (options.git) run('git', ['init', '--quiet'], dir, log);
+  if (options.install) {
+    log(`Installing dependencies with ${pm}...`);
+    await install(pm, dir, `cd ${quote(rel)} && ${pm} install`, log);
+  }
   const script = (s: string) => (pm === 'npm' ? `npm run ${s}` : `${pm} ${s}`);
   log([
     '',
@@ -83,6 +87,30 @@ export function runNewCommand(options: NewCommandOptions): string {
   ].join('\n'));
   return dir;
 }
+
+/**
+ * Runs the package manager's install with its output shown as it comes; on failure the error names the exit code,
+ * repeats the last lines the package manager wrote (its error, which a long log scrolls away) and the retry command.
+ */
+function install(pm: PackageManager, cwd: string, retry: string, log: (line: string) => void): Promise<void> {
+  const args = pm === 'npm' ? ['install', '--no-audit', '--no-fund'] : ['install'];
+  return new Promise((done, fail) => {
+    const child = spawn(pm, args, { cwd, stdio: ['ignore', 'inherit', 'pipe'], shell: process.platform === 'win32' });
+    let errors = '';
+    child.stderr!.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      errors = (errors + chunk.toString()).slice(-16_384);
+    });
+    child.on('error', (err) => fail(new Error(`Could not run ${pm}: ${err.message}`)));
+    child.on('close', (code) => {
+      if (code === 0) { log(`Ran ${pm} install.`); done(); return; }
+      const said = tail(errors);
+      fail(new Error(`${pm} ${args.join(' ')} failed (exit ${code}) in ${cwd}.${said === '' ? '' : `\n${pm} said:\n${said}`}\n  Fix what it reports, then retry: ${retry}`));
+    });
+  });
+}
+
+const quote = (path: string): string => (/^[\w./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`);
 
 function run(command: string, args: string[], cwd: string, log: (line: string) => void): void {
   const result = spawnSync(command, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'], shell: process.platform === 'win32' });

@@ -13,7 +13,7 @@ export interface OpenApiCommandOptions extends AppModuleOptions {
 
 /** The document of the app module, read without listening. */
 export async function loadDocument(options: OpenApiCommandOptions): Promise<OpenApiDocument> {
-  return (await loadApp(options)).openapi();
+  return (await loadApp(options, 'openapi')).openapi();
 }
 
 /** Runs `rivet openapi`: writes the document as JSON to `out`, or returns it for standard output. */

@@ -8,7 +8,7 @@ export interface RoutesCommandOptions extends AppModuleOptions {
 
 /** Renders the compiled route table of the app module: method, path, Controller#handler and guards. */
 export async function runRoutesCommand(options: RoutesCommandOptions): Promise<string> {
-  const routes = (await loadApp(options)).routes();
+  const routes = (await loadApp(options, 'routes')).routes();
   if (options.json === true) return `${JSON.stringify(routes, null, 2)}\n`;
   const rows = [['METHOD', 'PATH', 'HANDLER', 'GUARDS'], ...routes.map((r) => [r.method, r.path, `${r.controller}#${r.handler}`, r.guards.join(', ') || '-'])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

@@ -14,8 +14,8 @@ beforeEach(() => { work = mkdtempSync(join(tmpdir(), 'rivet-new-unit-')); lines.
 afterEach(() => rmSync(work, { recursive: true, force: true }));
 
 describe('runNewCommand', () => {
-  it('renders the template with the package name, the rivet spec and dotfiles, and prints next steps', () => {
-    runNewCommand(base({ name: 'My Shop', rivet: 'file:../rivet.tgz' }));
+  it('renders the template with the package name, the rivet spec and dotfiles, and prints next steps', async () => {
+    await runNewCommand(base({ name: 'My Shop', rivet: 'file:../rivet.tgz' }));
     const dir = join(work, 'My Shop');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ name: 'my-shop', type: 'commonjs', dependencies: { rivetjs: 'file:../rivet.tgz' } });
     expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).toContain("openapi: { title: 'my-shop'");
@@ -24,19 +24,19 @@ describe('runNewCommand', () => {
     expect(lines.join('\n')).toContain('Next steps:\n  cd My Shop\n  npm install\n  npm run dev');
   });
 
-  it('writes a fresh JWT secret into the full template\'s .env and marks ESM projects as modules', () => {
-    runNewCommand(base({ template: 'full', esm: true }));
+  it('writes a fresh JWT secret into the full template\'s .env and marks ESM projects as modules; a registry copy depends on ^version', async () => {
+    await runNewCommand(base({ template: 'full', esm: true, origin: { kind: 'registry', name: 'rivetjs', version: '0.1.0' } }));
     const env = readFileSync(join(work, 'api/.env'), 'utf8');
     expect(env).toMatch(/^JWT_SECRET=[A-Za-z0-9_-]{43}$/m);
     expect(env).toMatch(/^ADMIN_PASSWORD=[A-Za-z0-9_-]{24}$/m);
     expect(JSON.parse(readFileSync(join(work, 'api/package.json'), 'utf8'))).toMatchObject({ type: 'module', dependencies: { rivetjs: '^0.1.0' } });
   });
 
-  it('refuses a non-empty directory unless forced', () => {
+  it('refuses a non-empty directory unless forced', async () => {
     mkdirSync(join(work, 'api'));
     writeFileSync(join(work, 'api/notes.txt'), 'x');
-    expect(() => runNewCommand(base({}))).toThrow(`${join(work, 'api')} is not empty.`);
-    runNewCommand(base({ force: true }));
+    await expect(runNewCommand(base({ rivet: '^0.1.0' }))).rejects.toThrow(`${join(work, 'api')} is not empty.`);
+    await runNewCommand(base({ force: true, rivet: '^0.1.0' }));
     expect(existsSync(join(work, 'api/src/main.ts'))).toBe(true);
   });
 

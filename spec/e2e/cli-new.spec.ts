@@ -1,55 +1,99 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { packRivet, type PackedRivet } from '../cli/pack';
+import { delimiter, join } from 'node:path';
+import { installRivet, packRivet, run, userEnv, type PackedRivet } from '../cli/pack';
 
 /**
- * `rivet new` end to end, as a user runs it: Rivet packed with `npm pack`, each template generated into a temp
- * directory without prompts (stdin is not a terminal), installed from the registry, built, started, called, tested.
+ * The `rivet` CLI as users get it: Rivet packed with `npm pack` and installed by npm, three ways: into a project
+ * without its peer dependencies (as `npm install rivetjs` in a tools folder), with `npx --package=<tarball>`, and
+ * with `npm install -g <tarball>` (into a prefix of this spec's own). Each template is generated into a temp
+ * directory without prompts (stdin is not a terminal), installed, built, started, called and tested.
  */
 
 let packed: PackedRivet;
 let work: string;
+let rivet: string;             // node_modules/.bin/rivet of a project that installed the tarball
+const version = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
 beforeAll(() => {
   packed = packRivet();
+  rivet = installRivet(packed, 'cli');
   work = mkdtempSync(join(tmpdir(), 'rivet-new-'));
-}, 120_000);
+}, 180_000);
 afterAll(() => {
   rmSync(work, { recursive: true, force: true });
   rmSync(packed.dir, { recursive: true, force: true });
 });
 
-function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
-  const res = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = `${res.stdout}${res.stderr}`;
-  if (res.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${res.status}:\n${output}`);
-  return output;
-}
-
-/** Starts `node dist/main.js` on a free port; resolves with its URL once it prints it. */
-function start(dir: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`no "listening on" line in 15 s:\n${output}`)); }, 15_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(output);
-      if (m !== null) { clearTimeout(timer); resolve({ url: m[1], child }); }
+/** Collects a child's output and resolves once `pattern` appears in it. */
+function watch(child: ChildProcess) {
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
+  child.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
+  const until = (pattern: RegExp, ms: number, what: string): Promise<RegExpExecArray> => new Promise((resolve, reject) => {
+    const check = () => {
+      const m = pattern.exec(output);
+      if (m !== null) { done(); resolve(m); }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`exited ${code} before listening:\n${output}`)); });
+    const exit = (code: number | null) => { done(); reject(new Error(`exited ${code} before ${what}:\n${output}`)); };
+    const timer = setTimeout(() => { done(); reject(new Error(`no ${what} within ${ms} ms:\n${output}`)); }, ms);
+    const done = () => { clearTimeout(timer); child.stdout!.off('data', check); child.stderr!.off('data', check); child.off('exit', exit); };
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.on('exit', exit);
+    check();
   });
+  return { until, output: () => output };
 }
 
-const stop = (child: ChildProcess) => new Promise<void>((resolve) => { child.removeAllListeners('exit'); child.on('exit', () => resolve()); child.kill('SIGTERM'); });
+/** Starts a command in its own process group (npm runs the app as its child) and waits for its "listening on" line. */
+async function serve(command: string, args: string[], cwd: string, env: Record<string, string> = {}) {
+  const child = spawn(command, args, { cwd, detached: true, env: userEnv({ PORT: '0', LOG_LEVEL: 'silent', ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const seen = watch(child);
+  const [, url] = await seen.until(/listening on (http:\/\/\S+)/, 30_000, '"listening on" line');
+  return { child, url, seen };
+}
+
+/** Stops the whole process group and resolves once the leader has exited. */
+const stop = (child: ChildProcess) => new Promise<void>((resolve) => {
+  if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+  child.on('exit', () => resolve());
+  process.kill(-child.pid!, 'SIGTERM');
+});
+
+const dependencyOf = (dir: string) => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies.rivetjs;
+
+describe('the rivet CLI, installed from the tarball', () => {
+  it('prints its version and help, and makes secrets, with no peer dependency installed', () => {
+    expect(existsSync(join(packed.dir, 'cli', 'node_modules', 'reflect-metadata'))).toBe(false);
+    expect(run(rivet, ['--version'], work)).toBe(`${version}\n`);
+    expect(run(rivet, ['-v'], work)).toBe(`${version}\n`);
+    expect(run(rivet, ['--help'], work)).toMatch(/^ {2}new \[options\] <name>/m);
+    expect(run(rivet, ['secret'], work)).toMatch(/^[A-Za-z0-9_-]{43}\n$/);
+  });
+
+  it('stops with one line naming the missing peers and the install command when a command loads an app', () => {
+    const dir = join(work, 'no-peers');
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), '{"name":"no-peers"}\n');
+    writeFileSync(join(dir, 'dist', 'app.js'), 'module.exports = {};\n');
+    for (const command of ['routes', 'openapi']) {
+      const res = spawnSync(rivet, [command, '--app', 'dist/app.js'], { cwd: dir, encoding: 'utf8', env: userEnv() });
+      expect({ status: res.status, stdout: res.stdout, stderr: res.stderr }).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: `rivet ${command}: reflect-metadata, class-validator, class-transformer, tsyringe are not installed in ${dir}; install with: npm install reflect-metadata class-validator class-transformer tsyringe\n`,
+      });
+    }
+  });
+});
+
+const start = (dir: string, env: Record<string, string> = {}) => serve(process.execPath, ['dist/main.js'], dir, env);
 
 describe('rivet new', () => {
-  it('creates the minimal template: it installs, builds, starts, answers, its tests pass, and so do those of a generated resource', async () => {
-    const out = run(process.execPath, [packed.cli, 'new', 'minimal-api', '--template', 'minimal', '--package-manager', 'npm', '--rivet', `file:${packed.tarball}`], work);
+  it('from a project that installed the tarball: the minimal template depends on that tarball, installs, builds, starts, answers, and its tests pass, also with a generated resource', async () => {
+    const out = run(rivet, ['new', 'minimal-api', '--template', 'minimal', '--package-manager', 'npm'], work);
     expect(out).toContain('Created minimal-api from the minimal template');
     expect(out).toMatch(/Next steps:\n {2}cd minimal-api\n/);
     const dir = join(work, 'minimal-api');
@@ -71,17 +115,27 @@ describe('rivet new', () => {
     // The project's own rivet (node_modules/.bin), with the templates shipped in the package.
     expect(run('npx', ['--no-install', 'rivet', 'generate', 'resource', 'books'], dir)).toContain('Created src/books/books.controller.test.ts');
     expect(run('npm', ['test'], dir)).toMatch(/# pass 4\n# fail 0/);
+    // Commands that load the app take the peers from the project.
+    expect(run('npx', ['--no-install', 'rivet', 'routes', '--app', 'dist/app.js'], dir)).toMatch(/^GET +\/books +BooksController#list/m);
     const again = await start(dir);
     try {
       expect(await (await fetch(`${again.url}/books`)).json()).toEqual([]);
     } finally {
       await stop(again.child);
     }
-  }, 150_000);
+  }, 180_000);
 
-  it('creates the full template: JWT auth, SQLite CRUD, health and metrics work, and its tests pass', async () => {
-    run(process.execPath, [packed.cli, 'new', 'full-api', '--template', 'full', '--package-manager', 'npm', '--rivet', `file:${packed.tarball}`], work);
+  it('from npm install -g <tarball>: the full template gets a packed copy in vendor/, and JWT auth, SQLite CRUD, health and its tests work', async () => {
+    const prefix = join(packed.dir, 'global');
+    run('npm', ['install', '--global', '--no-audit', '--no-fund', packed.tarball], work, { npm_config_prefix: prefix });
+    const env = { PATH: `${join(prefix, 'bin')}${delimiter}${process.env.PATH}` };
+    expect(run('rivet', ['--version'], work, env)).toBe(`${version}\n`);
+
+    const out = run('rivet', ['new', 'full-api', '--template', 'full'], work, env);
     const dir = join(work, 'full-api');
+    expect(out).toContain(`packed it into vendor/rivetjs-${version}.tgz`);
+    expect(dependencyOf(dir)).toBe(`file:vendor/rivetjs-${version}.tgz`);
+    expect(existsSync(join(dir, 'vendor', `rivetjs-${version}.tgz`))).toBe(true);
     expect(readFileSync(join(dir, '.env'), 'utf8')).toMatch(/^JWT_SECRET=[A-Za-z0-9_-]{43}$/m);
 
     run('npm', ['run', 'build'], dir);
@@ -99,10 +153,42 @@ describe('rivet new', () => {
     }
     expect(existsSync(join(dir, 'data', 'e2e.sqlite'))).toBe(true);
     expect(run('npm', ['test'], dir)).toMatch(/# pass 7\n# fail 0/);
-  }, 150_000);
+  }, 180_000);
+
+  it('from npx --package=<tarball>: the project depends on the tarball, npm run dev serves /docs and an edit within 2 s, keeps the last good build on a compile error, and npm test passes', async () => {
+    run('npx', ['--yes', `--package=${packed.tarball}`, 'rivet', 'new', 'shop'], work);
+    const dir = join(work, 'shop');
+    expect(dependencyOf(dir)).toBe(`file:${packed.tarball}`);
+    expect(run('npm', ['test'], dir)).toMatch(/# pass 2\n# fail 0/);
+
+    const controller = join(dir, 'src/hello/hello.controller.ts');
+    const dev = spawn('npm', ['run', 'dev', '--', '--port', '0', '--log-level', 'silent'], { cwd: dir, detached: true, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const seen = watch(dev);
+    try {
+      const [, url] = await seen.until(/listening on (http:\/\/\S+)/, 30_000, 'first start');
+      const docs = await fetch(`${url}/docs`);
+      expect([docs.status, docs.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+      expect(await docs.text()).toContain('swagger-ui');
+      expect(await (await fetch(`${url}/hello`)).json()).toEqual({ message: 'Hello, world!' });
+
+      const saved = Date.now();
+      const restarted = seen.until(/listening on (http:\/\/\S+)[\s\S]*listening on (http:\/\/\S+)/, 2_000, 'restart');
+      writeFileSync(controller, readFileSync(controller, 'utf8').replace('Hello, ', 'Howdy, '));
+      const [, , second] = await restarted;
+      expect(await (await fetch(`${second}/hello`)).json()).toEqual({ message: 'Howdy, world!' });
+      expect(Date.now() - saved).toBeLessThan(2_000);
+
+      writeFileSync(controller, readFileSync(controller, 'utf8').replace('return {', 'return {{'));
+      await seen.until(/the previous build keeps running/, 5_000, 'compile error report');
+      expect(seen.output()).toMatch(/hello\.controller\.ts.*error.*TS\d+/);
+      expect(await (await fetch(`${second}/hello`)).json()).toEqual({ message: 'Howdy, world!' });
+    } finally {
+      await stop(dev);
+    }
+  }, 180_000);
 
   it('creates an ES module project with --esm that builds, starts and passes its tests', async () => {
-    run(process.execPath, [packed.cli, 'new', 'esm-api', '--esm', '--template', 'minimal', '--package-manager', 'npm', '--rivet', `file:${packed.tarball}`], work);
+    run(rivet, ['new', 'esm-api', '--esm', '--template', 'minimal', '--package-manager', 'npm'], work);
     const dir = join(work, 'esm-api');
     expect(JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' });
     expect(run('npm', ['test'], dir)).toMatch(/# pass 2\n# fail 0/);
@@ -112,57 +198,26 @@ describe('rivet new', () => {
     } finally {
       await stop(child);
     }
-  }, 90_000);
+  }, 120_000);
 
-  it('rivet dev serves an edited controller within 2 s, prints compile errors and keeps the last good build', async () => {
-    run(process.execPath, [packed.cli, 'new', 'dev-api', '--template', 'minimal', '--package-manager', 'npm', '--rivet', `file:${packed.tarball}`], work);
-    const dir = join(work, 'dev-api');
-    const controller = join(dir, 'src/hello/hello.controller.ts');
-    const dev = spawn(process.execPath, [packed.cli, 'dev', '--port', '0', '--log-level', 'silent'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    dev.stdout!.on('data', (c: Buffer) => { output += c.toString(); });
-    dev.stderr!.on('data', (c: Buffer) => { output += c.toString(); });
-    const waitFor = async (predicate: () => boolean, ms: number, what: string) => {
-      for (const end = Date.now() + ms; !predicate(); await new Promise((r) => setTimeout(r, 25))) {
-        if (Date.now() > end) throw new Error(`no ${what} within ${ms} ms:\n${output}`);
-      }
-    };
-    const urls = () => [...output.matchAll(/listening on (http:\/\/\S+)/g)].map((m) => m[1]);
-    try {
-      await waitFor(() => urls().length === 1, 30_000, 'first start');
-      expect(await (await fetch(`${urls()[0]}/hello`)).json()).toEqual({ message: 'Hello, world!' });
-
-      const saved = Date.now();
-      writeFileSync(controller, readFileSync(controller, 'utf8').replace('Hello, ', 'Howdy, '));
-      await waitFor(() => urls().length === 2, 2_000, 'restart');
-      expect(await (await fetch(`${urls()[1]}/hello`)).json()).toEqual({ message: 'Howdy, world!' });
-      expect(Date.now() - saved).toBeLessThan(2_000);
-
-      writeFileSync(controller, readFileSync(controller, 'utf8').replace('return {', 'return {{'));
-      await waitFor(() => output.includes('the previous build keeps running'), 5_000, 'compile error report');
-      expect(output).toMatch(/hello\.controller\.ts.*error.*TS\d+/);
-      expect(await (await fetch(`${urls()[1]}/hello`)).json()).toEqual({ message: 'Howdy, world!' });
-    } finally {
-      await stop(dev);
-    }
-  }, 90_000);
+  it('says what npm reported and how to retry when the install fails', () => {
+    const res = spawnSync(rivet, ['new', 'broken', '--rivet', 'file:/nonexistent/rivetjs-9.9.9.tgz'], { cwd: work, encoding: 'utf8', env: userEnv() });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toContain(`npm install --no-audit --no-fund failed (exit 254) in ${join(work, 'broken')}.\nnpm said:\n`);
+    expect(res.stderr).toMatch(/^ {2}npm error .*ENOENT/m);
+    expect(res.stderr).toMatch(/\n {2}Fix what it reports, then retry: cd broken && npm install\n$/);
+  }, 60_000);
 
   it('prompts for what is not given when run in a terminal', async () => {
     // util-linux `script` gives the CLI a pseudo-terminal, as a user's shell would.
-    const child = spawn('script', ['-qec', `${process.execPath} ${packed.cli} new tty-api --no-install --package-manager npm`, '/dev/null'], { cwd: work, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let answered = false;
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (!answered && out.includes('Template')) {
-        answered = true;
-        // Down to "full", then Enter; spaced out so the prompt reads them as two keys.
-        setTimeout(() => child.stdin!.write('\x1b[B'), 100);
-        setTimeout(() => child.stdin!.write('\r'), 300);
-      }
-    });
+    const child = spawn('script', ['-qec', `${rivet} new tty-api --no-install --package-manager npm`, '/dev/null'], { cwd: work, env: userEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const seen = watch(child);
+    await seen.until(/Template/, 10_000, 'template prompt');
+    child.stdin!.write('\x1b[B');                               // down to "full"
+    await seen.until(/❯ full/, 5_000, 'the cursor on full');
+    child.stdin!.write('\r');
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect({ code, out: out.includes('Created tty-api from the full template') }).toEqual({ code: 0, out: true });
+    expect({ code, out: seen.output().includes('Created tty-api from the full template') }).toEqual({ code: 0, out: true });
     expect(existsSync(join(work, 'tty-api', 'src', 'db', 'database.ts'))).toBe(true);
   }, 20_000);
 
@@ -170,11 +225,11 @@ describe('rivet new', () => {
     const dir = join(work, 'taken');
     mkdirSync(dir);
     writeFileSync(join(dir, 'keep.txt'), 'mine');
-    const refused = spawnSync(process.execPath, [packed.cli, 'new', 'taken', '--no-install'], { cwd: work, encoding: 'utf8' });
+    const refused = spawnSync(rivet, ['new', 'taken', '--no-install'], { cwd: work, encoding: 'utf8', env: userEnv() });
     expect(refused.status).toBe(1);
     expect(refused.stderr).toContain(`${dir} is not empty.`);
     expect(refused.stderr).toContain('--force');
-    run(process.execPath, [packed.cli, 'new', 'taken', '--no-install', '--force'], work);
+    run(rivet, ['new', 'taken', '--no-install', '--force'], work);
     expect(readFileSync(join(dir, 'keep.txt'), 'utf8')).toBe('mine');
     expect(existsSync(join(dir, 'src', 'app.ts'))).toBe(true);
   });
