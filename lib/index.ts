@@ -98,7 +98,7 @@ export type { SseEvent, EventStreamOptions } from './realtime/sse';
 export type { GatewayOptions } from './realtime/gateway';
 export type { BroadcastOptions } from './realtime/client';
 export { UploadedFile, UploadedFiles } from './realtime/upload';
-export type { UploadOptions } from './realtime/upload';
+export type { UploadOptions, UploadsOptions } from './realtime/upload';
 export type { UploadedFileInfo } from './http/uploads';
 
 /** Errors for the developer, thrown at start-up. */

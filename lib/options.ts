@@ -18,6 +18,7 @@ import { normalizeCompression, type CompressionOptions, type NormalizedCompressi
 import { normalizeSerializers, type NormalizedSerializers, type SerializersOption } from './middleware/negotiate';
 import { normalizeStatic, type NormalizedStatic, type StaticOptions } from './middleware/static';
 import { normalizeOpenApiOptions, type DocsOptions, type NormalizedDocs, type NormalizedOpenApi, type OpenApiOptions } from './openapi/options';
+import { normalizeUploads, type UploadsOptions } from './realtime/upload';
 
 /** Options of `createApp`. */
 export interface AppOptions extends RuntimeOptions {
@@ -77,6 +78,8 @@ export interface AppOptions extends RuntimeOptions {
   // Realtime (lib/realtime): see docs/guides/websockets.md.
   /** WebSocket gateway classes (`@WebSocketGateway`), resolved through DI like controllers and served on upgrade requests. */
   gateways?: Function[];
+  /** Multipart uploads (docs/guides/uploads.md): `tempDir`, where `storage: 'disk'` files go (default: the OS temp directory). */
+  uploads?: UploadsOptions;
 }
 
 /** Options after defaults were applied and values checked. */
@@ -103,6 +106,8 @@ export interface NormalizedOptions {
   readonly serializers: NormalizedSerializers | null;
   /** WebSocket gateway classes (lib/realtime); empty when none. */
   readonly gateways: readonly Function[];
+  /** Where disk-stored uploads go: an absolute directory, or `null` for the OS temp directory. */
+  readonly uploads: { readonly tempDir: string | null };
 }
 
 /** Applies defaults and validates `createApp` options once, at start-up. */
@@ -144,6 +149,7 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
     static: normalizeStatic(options.static),
     serializers: normalizeSerializers(options.serializers),
     gateways: normalizeGateways(options.gateways),
+    uploads: normalizeUploads(options.uploads),
   };
 }
 

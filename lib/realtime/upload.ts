@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, unlink, type WriteStream } from 'node:fs';
+import { createWriteStream, statSync, unlink, type WriteStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BadRequestError, PayloadTooLargeError } from '../errors/http-error';
 import { RivetError } from '../errors/rivet-error';
 import { REQUEST_FILES, type MultipartReader, type RequestFiles, type UploadedFileInfo } from '../http/uploads';
@@ -23,10 +23,38 @@ export interface UploadOptions {
   description?: string;
 }
 
-/** Limits of a whole multipart body, from the route's body limit. */
+/** The app-wide `uploads` option of `createApp`. */
+export interface UploadsOptions {
+  /**
+   * The directory `storage: 'disk'` files are written to (and removed from). Default: the OS temp directory
+   * (`os.tmpdir()`). A relative path resolves against the working directory; the directory must exist.
+   */
+  tempDir?: string;
+}
+
+/** Checks the `uploads` option at start-up: the temp directory of disk storage, or `null` for the OS one. */
+export function normalizeUploads(option: UploadsOptions | undefined): { readonly tempDir: string | null } {
+  if (option === undefined) return { tempDir: null };
+  if (option === null || typeof option !== 'object') {
+    throw new RivetError('RIVET_OPTIONS_INVALID', `uploads is ${String(option)}, not an object.\n  Fix: pass { tempDir: '/var/tmp/uploads' }, or leave uploads out.`);
+  }
+  const dir = option.tempDir;
+  if (dir === undefined) return { tempDir: null };
+  const abs = typeof dir === 'string' && dir !== '' ? resolve(dir) : null;
+  let isDirectory = false;
+  try { isDirectory = abs !== null && statSync(abs).isDirectory(); } catch { /* reported below */ }
+  if (!isDirectory) {
+    throw new RivetError('RIVET_OPTIONS_INVALID', `uploads.tempDir ${JSON.stringify(dir) ?? String(dir)}${abs !== null && abs !== dir ? ` (${abs})` : ''} is not an existing directory.\n  Fix: create it first (e.g. fs.mkdirSync(dir, { recursive: true })), or leave tempDir out for the OS temp directory.`);
+  }
+  return { tempDir: abs };
+}
+
+/** Limits of a whole multipart body, from the route's body limit, and where disk storage writes. */
 export interface MultipartLimits {
   /** Largest form field value in bytes (the route's body limit). */
   readonly fieldSize: number;
+  /** The directory of `storage: 'disk'` files (`uploads.tempDir`); `null`: the OS temp directory. */
+  readonly tempDir: string | null;
 }
 
 const DEFAULT_MAX_SIZE = 10 * 1024 * 1024;
@@ -83,10 +111,11 @@ export function compileMultipart(params: readonly ParamMeta[], limits: Multipart
   const totalFiles = any !== null ? any.maxCount : [...fields.values()].reduce((n, f) => n + f.maxCount, 0);
   const largest = Math.max(...[...fields.values(), ...(any === null ? [] : [any])].map((f) => f.maxSize));
   const Busboy = require('busboy') as typeof import('busboy');
-  return (req) => readMultipart(req, Busboy, (name) => fields.get(name) ?? any, { files: totalFiles + 1, fileSize: largest + 1, fieldSize: limits.fieldSize, fields: MAX_FIELDS });
+  const tempDir = limits.tempDir ?? tmpdir();
+  return (req) => readMultipart(req, Busboy, (name) => fields.get(name) ?? any, { files: totalFiles + 1, fileSize: largest + 1, fieldSize: limits.fieldSize, fields: MAX_FIELDS, tempDir });
 }
 
-interface Limits { files: number; fileSize: number; fieldSize: number; fields: number }
+interface Limits { files: number; fileSize: number; fieldSize: number; fields: number; tempDir: string }
 
 function readMultipart(
   req: IncomingMessage, Busboy: typeof import('busboy'), policyOf: (field: string) => { maxSize: number; maxCount: number; storage: 'memory' | 'disk' } | null | undefined, limits: Limits,
@@ -104,7 +133,7 @@ function readMultipart(
     };
     let bb: ReturnType<typeof Busboy>;
     try {
-      bb = Busboy({ headers: req.headers, limits: { ...limits, parts: limits.files + limits.fields } });
+      bb = Busboy({ headers: req.headers, limits: { files: limits.files, fileSize: limits.fileSize, fieldSize: limits.fieldSize, fields: limits.fields, parts: limits.files + limits.fields } });
     } catch (err) {
       reject(new BadRequestError(`The multipart body cannot be read: ${(err as Error).message}.`));
       return;
@@ -152,7 +181,7 @@ function readMultipart(
       let out: WriteStream | null = null;
       let path: string | undefined;
       if (policy.storage === 'disk') {
-        path = join(tmpdir(), `rivet-upload-${randomUUID()}`);
+        path = join(limits.tempDir, `rivet-upload-${randomUUID()}`);
         paths.push(path);
         out = createWriteStream(path);
         open.add(out);
@@ -196,3 +225,4 @@ function readMultipart(
 }
 
 function ignore(): void {}
+

@@ -1,10 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
+import { join, sep } from 'node:path';
 import { Transform } from 'class-transformer';
 import { IsInt, IsString, Length, Min } from 'class-validator';
 import { Body, Controller, createApp, Post, UploadedFile, UploadedFiles, type UploadedFileInfo } from '../../lib';
 import { PROBLEM, serve } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 
 class AvatarForm {
   @IsString() @Length(1, 20) name!: string;
@@ -15,7 +17,16 @@ class BrokenForm {
   @Transform(() => { throw new TypeError('transform bug'); }) @IsString() note!: string;
 }
 
-const tempFiles = (): string[] => readdirSync(tmpdir()).filter((f) => f.startsWith('rivet-upload-'));
+/**
+ * Watches a directory (inotify/FSEvents through fs.watch) from now on. `writtenAndRemoved()` holds once some file
+ * came into being there and the directory is empty again: a test waits for it rather than sleeping, and it cannot
+ * pass on an upload that never wrote its file.
+ */
+function watchDir(dir: string): { writtenAndRemoved: () => boolean; close: () => void } {
+  let touched = false;
+  const watcher = watch(dir, () => { touched = true; });
+  return { writtenAndRemoved: () => touched && readdirSync(dir).length === 0, close: () => watcher.close() };
+}
 
 /** A multipart body from fields and files. */
 function multipart(parts: { name: string; value?: string; filename?: string; content?: Buffer | string; type?: string }[]): { body: Buffer; type: string } {
@@ -58,10 +69,24 @@ describe('multipart uploads', () => {
     broken(@Body() form: BrokenForm, @UploadedFile('doc', { storage: 'disk' }) file: UploadedFileInfo) { return [form, file.size]; }
   }
 
-  const app = createApp({ controllers: [Uploads], openapi: { title: 't', version: '1' } });
+  // The app's own temp directory: what it leaves behind is visible without listing the shared /tmp.
+  const tempDir = mkdtempSync(join(tmpdir(), 'rivet-uploads-spec-'));
+  const app = createApp({ controllers: [Uploads], openapi: { title: 't', version: '1' }, uploads: { tempDir } });
   let client: Awaited<ReturnType<typeof serve>>;
+  let temp: ReturnType<typeof watchDir>;
   beforeAll(async () => { client = await serve(app); });
-  afterAll(() => client.close());
+  beforeEach(() => { temp = watchDir(tempDir); });
+  afterEach(() => {
+    temp.close();
+    // Nothing is left behind; should a test leave something, the next one still starts from an empty directory.
+    const left = readdirSync(tempDir);
+    for (const name of left) rmSync(join(tempDir, name), { force: true });
+    expect(left).toEqual([]);
+  });
+  afterAll(async () => {
+    await client.close();
+    rmSync(tempDir, { recursive: true, force: true });
+  });
 
   it('hands the file and the validated form fields to the handler', async () => {
     const { body, type } = multipart([{ name: 'name', value: 'Ada' }, { name: 'age', value: '36' }, { name: 'avatar', filename: 'a.txt', type: 'text/plain', content: 'hello' }]);
@@ -83,29 +108,27 @@ describe('multipart uploads', () => {
   });
 
   it('answers 413 for a file over maxSize and leaves no temporary file behind', async () => {
-    const before = tempFiles();
     const { body, type } = multipart([{ name: 'doc', filename: 'big.bin', content: Buffer.alloc(200 * 1024, 1) }]);
     const res = await client.post('/up/disk').send(body, type).expect(413).expectHeader('content-type', PROBLEM);
     expect(res.json()).toEqual({ type: 'about:blank', title: 'Payload Too Large', status: 413, detail: 'The file in "doc" exceeds 65536 bytes.', instance: '/up/disk' });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(tempFiles()).toEqual(before);
+    // The file was being written when the limit hit; it is removed once its stream closed, after the answer.
+    await waitFor(temp.writtenAndRemoved);
   });
 
-  it('stores a file on disk for the handler and removes it after the response', async () => {
+  it('stores a file on disk, in uploads.tempDir, for the handler and removes it after the response', async () => {
     const { body, type } = multipart([{ name: 'doc', filename: 'd.txt', content: 'hello disk' }]);
     await client.post('/up/disk').send(body, type).expect(201).expectJson({ size: 10, content: 'hello' });
-    expect(seen.at(-1)!.existed).toBe(true);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(seen.at(-1)!.path!)).toBe(false);
+    const { path, existed } = seen.at(-1)!;
+    expect(existed).toBe(true);
+    expect(path!.startsWith(tempDir + sep)).toBe(true);
+    await waitFor(() => !existsSync(path!));
   });
 
   it('answers 413 for more files than maxCount', async () => {
-    const before = tempFiles();
     const { body, type } = multipart([1, 2, 3].map((i) => ({ name: 'photos', filename: `p${i}.jpg`, content: 'x' })));
     const res = await client.post('/up/many').send(body, type).expect(413);
     expect(res.json()).toMatchObject({ detail: 'The form field "photos" takes at most 2 files.' });
-    await new Promise((r) => setTimeout(r, 50));
-    expect(tempFiles()).toEqual(before);
+    await waitFor(temp.writtenAndRemoved);
   });
 
   it('refuses files in fields the route does not declare with 400', async () => {
@@ -123,17 +146,15 @@ describe('multipart uploads', () => {
   });
 
   it('removes the temporary files of an upload the client aborts', async () => {
-    const before = tempFiles();
     const { type } = multipart([]);
     const boundary = type.split('boundary=')[1];
-    await new Promise<void>((resolve) => {
-      const req = httpRequest(`${client.url}/up/disk`, { method: 'POST', headers: { 'content-type': type, 'content-length': 100000 } });
-      req.on('error', () => resolve());
-      req.write(`--${boundary}\r\nContent-Disposition: form-data; name="doc"; filename="x"\r\n\r\n${'a'.repeat(1000)}`);
-      setTimeout(() => { req.destroy(); resolve(); }, 50);
-    });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(tempFiles()).toEqual(before);
+    const req = httpRequest(`${client.url}/up/disk`, { method: 'POST', headers: { 'content-type': type, 'content-length': 100000 } });
+    req.on('error', () => undefined);
+    req.write(`--${boundary}\r\nContent-Disposition: form-data; name="doc"; filename="x"\r\n\r\n${'a'.repeat(1000)}`);
+    // The client leaves once the server is writing the file.
+    await waitFor(() => readdirSync(tempDir).length === 1);
+    req.destroy();
+    await waitFor(() => readdirSync(tempDir).length === 0);
   });
 
   it('documents upload routes as multipart/form-data in OpenAPI', () => {
@@ -146,10 +167,14 @@ describe('multipart uploads', () => {
   });
 
   it('removes the temporary files when an argument read before the file fails with a 500', async () => {
-    const before = tempFiles().length;
     const { body, type } = multipart([{ name: 'note', value: 'x' }, { name: 'doc', filename: 'd.txt', content: 'data' }]);
     await client.post('/up/broken').send(body, type).expect(500);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(tempFiles().length).toBe(before);
+    await waitFor(temp.writtenAndRemoved);
+  });
+
+  it('refuses an uploads.tempDir that is not an existing directory at start-up', () => {
+    for (const bad of [join(tempDir, 'missing'), '', 42]) {
+      expect(() => createApp({ controllers: [Uploads], uploads: { tempDir: bad as string } })).toThrow(expect.objectContaining({ code: 'RIVET_OPTIONS_INVALID', message: expect.stringContaining('uploads.tempDir') }));
+    }
   });
 });
