@@ -42,6 +42,7 @@ export type { Problem } from './errors/problem';
 
 /** Shared state with expiry (rate limits, sessions, cache, API keys). */
 export { MemoryStore } from './store/memory';
+export type { MemoryStoreOptions } from './store/memory';
 export { RedisStore } from './store/redis';
 export type { Store } from './store/store';
 export type { RedisStoreOptions } from './store/redis';

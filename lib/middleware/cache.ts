@@ -126,6 +126,8 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
   const ttlMs = Math.ceil(options.ttl * 1000);
   deps.state.routes.push({ path: d.path, segments: d.segments, controller: d.controller, genKey, ttlMs });
   const { store, serializers } = deps;
+  // Entries are dated on the store's clock when it has one (an injected test clock), so they age as they expire.
+  const now = store.now?.bind(store) ?? Date.now;
   const negotiated = serializers !== null && serializers.mediaTypes.length > 1 ? serializers : null;
   const cacheControl = options.cacheControl === false ? null : (options.cacheControl ?? `${options.perUser === true ? 'private' : 'public'}, max-age=${Math.floor(options.ttl)}`);
   const names = d.paramNames;
@@ -229,7 +231,7 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
         const v = res.getHeader(name);
         if (v !== undefined) headers.push([name, Array.isArray(v) ? v : String(v)]);
       }
-      const entry: Entry = { g: fill.gen, s: status, t: type, h: headers, e: etag, at: Date.now() };
+      const entry: Entry = { g: fill.gen, s: status, t: type, h: headers, e: etag, at: now() };
       const cc = res.getHeader('cache-control');
       if (cc !== undefined) entry.c = String(cc);
       if (typeof body === 'string') entry.b = body;
@@ -252,7 +254,7 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
     res.setHeader('etag', entry.e);
     if (entry.c !== undefined) res.setHeader('cache-control', entry.c);
     // RFC 9111 §5.1: how long the response has been stored, so that max-age counts down from when it was made.
-    res.setHeader('age', String(Math.max(0, Math.floor((Date.now() - entry.at) / 1000))));
+    res.setHeader('age', String(Math.max(0, Math.floor((now() - entry.at) / 1000))));
     if (isNotModified(res.req.headers, entry.e, null)) {
       res.writeHead(304);
       res.end();

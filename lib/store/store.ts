@@ -25,4 +25,10 @@ export interface Store {
   consume?(key: string, rate: Rate, cost?: number): Promise<RateDecision>;
   /** Releases connections and timers. */
   close(): Promise<void>;
+  /**
+   * The clock (epoch ms) this store expires entries by, when it runs in-process: `MemoryStore`'s `now` option.
+   * `@Cache` dates entries and computes `Age` with it, so entries age and expire on one clock. Absent (Redis
+   * expires keys on its own clock): `Date.now`.
+   */
+  readonly now?: () => number;
 }

@@ -8,16 +8,25 @@ import {
 import { TestClient } from '../../lib/testing';
 import { PROBLEM, serve } from '../helpers/http';
 import { describeRedis, startRedis, type RedisServer } from '../helpers/redis';
+import { waitFor } from '../helpers/wait';
 
 /** Counts handler calls, so a test can tell a hit (no call) from a miss. */
 class Calls {
+  /** Guard passes and handler calls. */
   n = 0;
   /** Calls of the slow and flaky handlers (the guard also counts in `n`). */
   slow = 0;
   flaky = 0;
+  /** What the slow handler, and the first flaky call, wait for: see `hold`. */
+  gate: Promise<void> = Promise.resolve();
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Keeps the slow and flaky handlers waiting until the returned function is called. */
+function hold(calls: Calls): () => void {
+  let open!: () => void;
+  calls.gate = new Promise((r) => { open = r; });
+  return open;
+}
 
 function booksController(calls: Calls) {
   class Users implements CanActivate {
@@ -59,17 +68,17 @@ function booksController(calls: Calls) {
     cookie(@Ctx() ctx: RequestContext) { calls.n++; ctx.response.setHeader('set-cookie', 'a=1'); return { at: calls.n }; }
 
     @Get('/async/one') @Cache({ ttl: 60, cacheControl: 'public, max-age=5, stale-while-revalidate=30' })
-    async later() { await sleep(1); calls.n++; return { at: calls.n }; }
+    async later() { await new Promise((r) => setImmediate(r)); calls.n++; return { at: calls.n }; }
 
     @Get('/slow/one') @Cache({ ttl: 60 })
-    async slow() { calls.slow++; await sleep(80); return { slow: calls.slow }; }
+    async slow() { calls.slow++; await calls.gate; return { slow: calls.slow }; }
 
     @Get('/flaky/one') @Cache({ ttl: 60 })
     async flaky() {
       const n = ++calls.flaky;
-      await sleep(40);
-      if (n === 1) throw new Error('the first call fails');
-      return { flaky: n };
+      if (n > 1) return { flaky: n };
+      await calls.gate;
+      throw new Error('the first call fails');
     }
 
     @Post('/:id')
@@ -97,10 +106,12 @@ const at = (res: { json(): unknown }): number => (res.json() as { at: number }).
 describe('@Cache (wire, memory store)', () => {
   const calls = new Calls();
   const Books = booksController(calls);
+  // The store's clock, moved by the tests: entries expire and age without waiting.
+  const clock = { now: Date.UTC(2030, 0, 1) };
   let app: App;
   let client: TestClient;
   beforeAll(async () => {
-    app = createApp({ controllers: [Books] });
+    app = createApp({ controllers: [Books], store: new MemoryStore({ now: () => clock.now }) });
     client = await serve(app);
     shared.url = client.url;
   });
@@ -155,7 +166,13 @@ describe('@Cache (wire, memory store)', () => {
   });
 
   it('runs the handler once for concurrent misses of one key: the others wait and answer from its entry', async () => {
-    const answers = await concurrently(8, '/books/slow/one');
+    const release = hold(calls);
+    const before = calls.n;
+    const pending = concurrently(8, '/books/slow/one');
+    // Every request has passed the guard (then it looks the key up in microtasks): the first one fills the entry.
+    await waitFor(() => calls.n === before + 8);
+    release();
+    const answers = await pending;
     expect(calls.slow).toBe(1);
     expect(answers.map((r) => [r.status, r.json()])).toEqual(Array.from({ length: 8 }, () => [200, { slow: 1 }]));
     expect(new Set(answers.map((r) => r.headers.etag)).size).toBe(1);
@@ -163,7 +180,12 @@ describe('@Cache (wire, memory store)', () => {
   });
 
   it('lets each waiter run the handler itself when the fill it waited for failed', async () => {
-    const answers = await concurrently(4, '/books/flaky/one');
+    const release = hold(calls);
+    const before = calls.n;
+    const pending = concurrently(4, '/books/flaky/one');
+    await waitFor(() => calls.n === before + 4);
+    release();
+    const answers = await pending;
     expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 500]);
     expect(answers.find((r) => r.status === 500)!.headers['content-type']).toMatch(PROBLEM);
     expect(calls.flaky).toBe(4);
@@ -171,11 +193,20 @@ describe('@Cache (wire, memory store)', () => {
     expect(calls.flaky).toBe(4);   // one of them was stored
   });
 
-  it('expires entries after ttl seconds', async () => {
+  it('expires entries after ttl seconds on the store\'s clock', async () => {
     const first = at(await client.get('/books/short/lived').expect(200));
+    clock.now += 399;
     expect(at(await client.get('/books/short/lived').expect(200))).toBe(first);
-    await sleep(500);
+    clock.now += 1;
     expect(at(await client.get('/books/short/lived').expect(200))).not.toBe(first);
+  });
+
+  it('counts Age in whole seconds on the store\'s clock', async () => {
+    const first = at(await client.get('/books/11').expect(200).expectHeader('age', undefined));
+    clock.now += 2_999;
+    expect(at(await client.get('/books/11').expect(200).expectHeader('age', '2'))).toBe(first);
+    clock.now += 1;
+    await client.get('/books/11').expect(200).expectHeader('age', '3').expectHeader('cache-control', 'public, max-age=60');
   });
 
   it('keys by principal with perUser and marks the response private', async () => {
@@ -363,10 +394,16 @@ describeRedis('@Cache with a RedisStore shared by two apps', () => {
     const store = new RedisStore({ url: redis.url, prefix: 'ttl:' });
     const calls = new Calls();
     const app = createApp({ controllers: [booksController(calls)], store });
+    // Redis expires the entry (PX) on its own clock, which a test cannot move: wait for the key to be gone.
+    const entries = (): Promise<string[]> => store.client.keys('ttl:cache:GET /books/short/lived:*');
     try {
       const first = at(await app.inject('/books/short/lived'));
       expect(at(await app.inject('/books/short/lived'))).toBe(first);
-      await sleep(500);
+      const [key, ...others] = await entries();
+      expect(others).toEqual([]);
+      const left = await store.client.pttl(key);
+      expect([left > 0, left <= 400]).toEqual([true, true]);
+      await waitFor(async () => (await entries()).length === 0);
       expect(at(await app.inject('/books/short/lived'))).not.toBe(first);
     } finally {
       await app.close();

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { RedisStore } from '../../lib/store/redis';
 import { describeRedis, startRedis, type RedisServer } from '../helpers/redis';
+import { waitFor } from '../helpers/wait';
 import { runStoreCases } from './store.cases';
 
 describeRedis('RedisStore against a real redis-server', () => {
@@ -9,8 +10,20 @@ describeRedis('RedisStore against a real redis-server', () => {
   afterAll(() => server.stop());
 
   runStoreCases('RedisStore', async () => {
-    const store = new RedisStore({ url: server.url, prefix: `t${Math.random().toString(36).slice(2)}:` });
-    return { store };
+    const prefix = `t${Math.random().toString(36).slice(2)}:`;
+    const store = new RedisStore({ url: server.url, prefix });
+    // redis-server expires keys (PX) and runs the rate-limit script (TIME) on its own clock, which no test can
+    // move: wait, polling PTTL, until that clock has taken `ms` off the key's ttl (-2: the key is gone).
+    // The ttls in the suite are short, so this costs tens of ms, and a key that never expires fails the wait.
+    const elapse = async (ms: number, key: string): Promise<void> => {
+      const start = await store.client.pttl(prefix + key);
+      expect(start).toBeGreaterThan(0);
+      await waitFor(async () => {
+        const left = await store.client.pttl(prefix + key);
+        return left === -2 || left <= start - ms;
+      }, ms + 2000);
+    };
+    return { store, elapse };
   });
 
   it('shares counters between two stores (two processes) on one Redis, exactly', async () => {
