@@ -11,7 +11,7 @@ import { buildRouteHandler } from './pipeline/build';
 import type { CompiledRoute } from './pipeline/compiled-route';
 import { compileDispatchHooks, wrapRoute, wrapServed, type Feature } from './pipeline/feature';
 import { featuresFor } from './features';
-import { bodyLimitOf } from './security/limits';
+import { bodyLimitsOf } from './security/limits';
 import { assertRolesChecked } from './security/roles';
 import { RequestContext } from './pipeline/context';
 import { compileParam } from './pipeline/extract';
@@ -161,7 +161,7 @@ export function createApp(options: AppOptions): App {
       extractors,
       asyncArgs: compiled.some((c) => c.async),
       guards: compileGuardChain(guards),
-      body: readsBody ? bodyOptions(d, compiled.some((c) => c.textBody), bodyLimitOf(d.metadata, opts.bodyLimit), opts.uploads.tempDir) : null,
+      body: readsBody ? bodyOptions(d, compiled.some((c) => c.textBody), bodyLimitsOf(d.metadata, opts.security.limits), opts.uploads.tempDir) : null,
       write: compileWriter(writer),
       debug: opts.debug,
     }, writer)));
@@ -198,8 +198,8 @@ export function createApp(options: AppOptions): App {
 }
 
 /** How a route reads its body; routes with `@UploadedFile` parameters also read multipart/form-data (lib/realtime/upload.ts). */
-function bodyOptions(d: RouteDescriptor, text: boolean, limit: number, tempDir: string | null): BodyOptions {
-  return { limit, text, multipart: compileMultipart(d.params.map((p) => p.meta), { fieldSize: limit, tempDir }) };
+function bodyOptions(d: RouteDescriptor, text: boolean, { limit, depth }: { limit: number; depth: number }, tempDir: string | null): BodyOptions {
+  return { limit, depth, text, multipart: compileMultipart(d.params.map((p) => p.meta), { fieldSize: limit, tempDir }) };
 }
 
 /** A feature's own routes as dispatch-table entries; a bad path is a RivetError naming the option. */

@@ -19,7 +19,7 @@ export function featuresFor(options: NormalizedOptions, container: DependencyCon
   features.push(...securityFeatures(options.security, options.store, options.debug));
   // Realtime: no request hook (free per request); serves WebSocket upgrades, and on shutdown ends event streams and
   // closes sockets (1001) before the server drains.
-  features.push(realtimeFeature({ gateways: options.gateways, guards: options.guards, debug: options.debug }, container));
+  features.push(realtimeFeature({ gateways: options.gateways, guards: options.guards, debug: options.debug, depth: options.security.limits.depth }, container));
   // Static files last: they add table routes only (no request hook), labelled by the runtime features above.
   const files = staticFeature(options.static, options.compression, options.debug);
   if (files !== null) features.push(files);

@@ -9,8 +9,10 @@ export interface Problem {
   status: number;
   detail?: string;
   instance: string;
-  /** Validation failures only. */
+  /** Validation failures only: the first 100 issues. */
   errors?: ValidationIssue[];
+  /** Validation failures with more than 100 issues: how many were not listed. */
+  omittedErrors?: number;
   /** Debug mode only. */
   stack?: string;
   /** The request id (`X-Request-ID`), when the app assigns ids (`requestId` option). */
@@ -32,7 +34,10 @@ export function toProblem(err: unknown, instance: string, debug: boolean): Probl
   if (err instanceof HttpError) {
     const body: Problem = { type: err.type, title: STATUS_CODES[err.status] ?? 'Error', status: err.status, instance };
     if (err.expose || debug) body.detail = err.message;
-    if (err instanceof ValidationFailedError) body.errors = err.errors;
+    if (err instanceof ValidationFailedError) {
+      body.errors = err.errors;
+      if (err.omitted > 0) body.omittedErrors = err.omitted;
+    }
     if (debug && !err.expose && err.stack !== undefined) body.stack = err.stack;
     return body;
   }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError } from '../errors/problem';
-import { ValidationFailedError, type ValidationIssue } from '../errors/validation-error';
+import { IssueList, ValidationFailedError } from '../errors/validation-error';
 import { readBodyThen, type BodyOptions } from '../http/body';
 import { releaseFilesWithResponse } from '../http/uploads';
 import type { RouteHandler } from '../router/methods';
@@ -67,7 +67,7 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
       arg = single!(ctx);
     } catch (err) {
       if (!(err instanceof ValidationFailedError)) throw err;
-      throw new ValidationFailedError([...err.errors]);
+      throw new ValidationFailedError(err.errors, undefined, err.omitted);
     }
     finish(ctx, method.call(instanceOf(ctx), arg));
   };
@@ -75,26 +75,26 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
   // Runs every extractor so that all bad parameters are reported in one 422.
   const invokeAll = (ctx: RequestContext): void => {
     const args = new Array<unknown>(n);
-    let issues: ValidationIssue[] | null = null;
+    let issues: IssueList | null = null;
     for (let i = 0; i < n; i++) {
       try {
         args[i] = extractors[i](ctx);
       } catch (err) {
         if (!(err instanceof ValidationFailedError)) throw err;
-        (issues ??= []).push(...err.errors);
+        (issues ??= new IssueList()).add(err);
       }
     }
-    if (issues !== null) throw new ValidationFailedError(issues);
+    if (issues !== null) throw issues.toError();
     if (!parts.asyncArgs) return call(ctx, args);
     void Promise.allSettled(args).then((settled) => {
-      const late: ValidationIssue[] = [];
+      const late = new IssueList();
       for (let i = 0; i < n; i++) {
         const s = settled[i];
         if (s.status === 'fulfilled') args[i] = s.value;
-        else if (s.reason instanceof ValidationFailedError) late.push(...s.reason.errors);
+        else if (s.reason instanceof ValidationFailedError) late.add(s.reason);
         else return fail(ctx.request, ctx.response, s.reason);
       }
-      if (late.length > 0) return fail(ctx.request, ctx.response, new ValidationFailedError(late));
+      if (!late.empty) return fail(ctx.request, ctx.response, late.toError());
       try {
         call(ctx, args);
       } catch (err) {

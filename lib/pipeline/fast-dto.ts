@@ -1,12 +1,20 @@
 import { getMetadataStorage, ValidationTypes, type ValidationArguments } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
+import type { ValidationFailedError } from '../errors/validation-error';
+import { constraintMessage, explainNested, IssueSink, type Explainer, type MessageOf } from './dto-issues';
 import { inlineFor } from './fast-constraints';
 
-/** What {@link compileFastDto} returns when it cannot decide: the caller runs class-transformer + class-validator. */
-export const UNDECIDED: unique symbol = Symbol('rivet.undecided');
-
-/** Builds the DTO instance from plain data and checks it; `UNDECIDED` whenever the answer is not a sure "valid". */
-export type FastDto = (plain: Record<string, unknown>) => object | typeof UNDECIDED;
+/**
+ * A DTO class compiled at start-up: `build` makes the instance class-transformer's `plainToInstance` would make
+ * (only the properties class-validator knows, so the whitelist holds and unknown keys cost nothing), `check` is
+ * class-validator's verdict on it, and `explain` words its failures exactly as class-validator would (`null` when
+ * some class of the tree needs class-validator itself for that; the caller then validates the built instance).
+ */
+export interface FastDto {
+  readonly build: (plain: Record<string, unknown>) => object;
+  readonly check: (instance: object) => boolean;
+  readonly explain: ((instance: object, source: string) => ValidationFailedError) | null;
+}
 
 // class-transformer 0.5.1 ships no typings for its storage module; only these lookups are used.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -18,23 +26,30 @@ const ARGS_TARGET = '';
 /**
  * A compiled stand-in for `plainToInstance` + `validateSync({ whitelist: true })` on the DTOs where the two can be
  * reproduced exactly: no async, promise or group-specific constraints, no `@Transform`/`@Expose`/`@Exclude`, no
- * accessors, `@Type` only to such DTOs. At start-up each class becomes two generated functions: one builds the
- * instance from the plain object (only the properties class-validator knows, so the whitelist holds), one checks it.
- * The check runs the very constraints class-validator would, under the same conditions (`@IsOptional`, `@ValidateIf`,
- * `each`): the common built-ins as inline code proven against the real constraint at start-up (./fast-constraints.ts),
- * every other constraint through its own `validate` with the same arguments. So a "valid" here is class-validator's
- * "valid"; anything else (an invalid value, a shape it did not plan for) is `UNDECIDED`, and the caller runs the real
- * libraries, which also write the error messages. `null` when the DTO is not eligible.
+ * accessors, `@Type` only to such DTOs (as an array, not a Set or Map). At start-up each class becomes three
+ * generated functions: one builds the instance from the plain object, one checks it, one explains a failed check.
+ * The check runs the very constraints class-validator would, under the same conditions (`@IsOptional`,
+ * `@ValidateIf`, `each`): the common built-ins as inline code proven against the real constraint at start-up
+ * (./fast-constraints.ts), every other constraint through its own `validate` with the same arguments. The explain
+ * walks the same order as class-validator's ValidationExecutor and words each failure with the constraint's own
+ * message (./dto-issues.ts). `null` when the DTO is not eligible.
  */
 export function compileFastDto(dto: Function): FastDto | null {
   const compiled = new Map<Function, Compiled | null>();
   const root = compileClass(dto, compiled);
   if (root === null || [...compiled.values()].some((c) => c === null)) return null;
   for (const entry of compiled.values()) generate(entry!, compiled);
-  return (plain) => {
-    const instance = root.build(plain);
-    if (instance === UNDECIDED) return UNDECIDED;
-    return root.check(instance) ? instance : UNDECIDED;
+  const explainable = [...compiled.values()].every((c) => c!.explainable);
+  return {
+    build: root.build,
+    check: root.check,
+    explain: explainable
+      ? (instance, source) => {
+        const sink = new IssueSink(source, compiled);
+        root.explain(instance, sink);
+        return sink.toError();
+      }
+      : null,
   };
 }
 
@@ -53,19 +68,26 @@ interface Property {
   readonly conditions: readonly ValidationMetadata[];
   readonly constraints: readonly { meta: ValidationMetadata; constraint: ConstraintMetadata }[];
   /** `@ValidateNested()`: instances in the value are checked with their own class's check. */
-  readonly validateNested: boolean;
+  readonly nestedMetas: readonly ValidationMetadata[];
 }
 
-interface Compiled {
+interface Compiled extends Explainer {
   readonly ctor: Function;
   readonly properties: readonly Property[];
-  build: (plain: Record<string, unknown>) => object | typeof UNDECIDED;
+  /**
+   * Whether `explain` words failures as class-validator does: not when a property repeats a constraint type
+   * (class-validator keeps the last message under the first one's place), validates nesting twice, or has a
+   * numeric name (class-validator's locations would turn it into an index).
+   */
+  readonly explainable: boolean;
+  build: (plain: Record<string, unknown>) => object;
   check: (object: object) => boolean;
 }
 
 interface ConstraintMetadata {
+  readonly name: string;
   readonly async: boolean;
-  readonly instance: { validate(value: unknown, args: ValidationArguments): unknown };
+  readonly instance: { validate(value: unknown, args: ValidationArguments): unknown; defaultMessage?(args: ValidationArguments): string };
 }
 
 function compileClass(ctor: Function, compiled: Map<Function, Compiled | null>): Compiled | null {
@@ -76,15 +98,17 @@ function compileClass(ctor: Function, compiled: Map<Function, Compiled | null>):
   const metas = storage.getTargetValidationMetadatas(ctor, ARGS_TARGET, false, false, undefined);
   if (metas.length === 0 || !transformerIsPlain(ctor) || hasAccessors(ctor)) return fail(ctor, compiled);
   const properties: Property[] = [];
-  const entry: Compiled = { ctor, properties, build: () => UNDECIDED, check: () => false };
+  const entry: Compiled = { ctor, properties, explainable: true, build: () => ({}), check: () => false, explain: () => undefined };
   compiled.set(ctor, entry);   // set before recursing, so self-referencing DTOs terminate
 
   for (const [name, list] of Object.entries(storage.groupByPropertyName(metas))) {
-    if (name === '__proto__') return fail(ctor, compiled);
+    // class-transformer never copies these two keys.
+    if (name === '__proto__' || name === 'constructor') return fail(ctor, compiled);
     const typeMeta = transformerStorage.findTypeMetadata(ctor, name);
     let nested: Function | undefined;
     if (typeMeta !== undefined) {
-      if (typeMeta.options?.discriminator !== undefined) return fail(ctor, compiled);
+      // A discriminator picks the class per value; a Set or Map property is built as one, not as an array.
+      if (typeMeta.options?.discriminator !== undefined || typeMeta.reflectedType === Set || typeMeta.reflectedType === Map) return fail(ctor, compiled);
       const target = typeMeta.typeFunction();
       if (typeof target !== 'function' || NOT_NESTED.includes(target) || compileClass(target, compiled) === null) return fail(ctor, compiled);
       nested = target;
@@ -93,7 +117,11 @@ function compileClass(ctor: Function, compiled: Map<Function, Compiled | null>):
     if (property === null) return fail(ctor, compiled);
     properties.push(property);
   }
-  return entry;
+  const explainable = properties.every((p) => {
+    const types = p.constraints.map((c) => c.constraint.name || c.meta.type);
+    return new Set(types).size === types.length && p.nestedMetas.length <= 1 && !/^\d+$/.test(p.name);
+  });
+  return Object.assign(entry, { explainable });
 }
 
 function fail(ctor: Function, compiled: Map<Function, Compiled | null>): null {
@@ -106,14 +134,14 @@ function collectProperty(name: string, nested: Function | undefined, list: reado
   const storage = getMetadataStorage();
   const conditions: ValidationMetadata[] = [];
   const constraints: { meta: ValidationMetadata; constraint: ConstraintMetadata }[] = [];
-  let validateNested = false;
+  const nestedMetas: ValidationMetadata[] = [];
   // IS_DEFINED runs before the others, as in ValidationExecutor.
   const ordered = [...list.filter((m) => m.type === ValidationTypes.IS_DEFINED), ...list.filter((m) => m.type !== ValidationTypes.IS_DEFINED)];
   for (const meta of ordered) {
     switch (meta.type) {
       case ValidationTypes.CONDITIONAL_VALIDATION: conditions.push(meta); break;
       case ValidationTypes.WHITELIST: break;
-      case ValidationTypes.NESTED_VALIDATION: validateNested = true; break;
+      case ValidationTypes.NESTED_VALIDATION: nestedMetas.push(meta); break;
       case ValidationTypes.IS_DEFINED:
       case ValidationTypes.CUSTOM_VALIDATION: {
         for (const c of storage.getTargetValidatorConstraints(meta.constraintCls) as unknown as ConstraintMetadata[]) {
@@ -125,12 +153,13 @@ function collectProperty(name: string, nested: Function | undefined, list: reado
       default: return null; // promise validation and anything newer: leave it to class-validator
     }
   }
-  return { name, nested, conditions, constraints, validateNested };
+  return { name, nested, conditions, constraints, nestedMetas };
 }
 
 /**
- * Writes and compiles the build and check functions of one class. Constants reach the generated code through `R`
- * (constructors, constraint instances, their reusable argument objects, regular expressions, other classes' entries).
+ * Writes and compiles the build, check and explain functions of one class. Constants reach the generated code
+ * through `R` (constructors, constraint instances, their reusable argument objects, regular expressions, messages,
+ * other classes' entries).
  */
 function generate(entry: Compiled, compiled: Map<Function, Compiled | null>): void {
   const refs: unknown[] = [];
@@ -141,60 +170,73 @@ function generate(entry: Compiled, compiled: Map<Function, Compiled | null>): vo
   const key = (name: string): string => JSON.stringify(name);
   const targetName = entry.ctor.name;
 
-  const build: string[] = ['const o = new C();', 'let v;'];
+  const build: string[] = ['const o = new C();'];
   for (const p of entry.properties) {
     const at = `p[${key(p.name)}]`;
-    if (p.nested === undefined) {
-      build.push(`if (H(p, ${key(p.name)})) o[${key(p.name)}] = ${at};`);
-      continue;
-    }
-    const inner = compiled.get(p.nested)!;
-    build.push(`if (H(p, ${key(p.name)})) { v = ${at}; if (v === null || v === undefined) o[${key(p.name)}] = v; else { v = ${ref(buildNested)}(${ref(inner)}, v); if (v === U) return U; o[${key(p.name)}] = v; } }`);
+    if (p.nested === undefined) build.push(`if (H(p, ${key(p.name)})) o[${key(p.name)}] = ${at};`);
+    else build.push(`if (H(p, ${key(p.name)})) o[${key(p.name)}] = ${ref(buildNested)}(${ref(compiled.get(p.nested))}, ${at});`);
   }
   build.push('return o;');
 
   const check: string[] = ['let v;'];
+  const explain: string[] = ['let v, ok;'];
   for (const p of entry.properties) {
-    const lines: string[] = [`v = o[${key(p.name)}];`];
+    const checks: string[] = [`v = o[${key(p.name)}];`];
+    const explains: string[] = [`v = o[${key(p.name)}];`];
     // A false condition (@IsOptional on a missing value, @ValidateIf) skips the property, nesting included.
-    for (const c of p.conditions) lines.push(`if (!${ref(c.constraints[0])}(o, v)) break p;`);
+    for (const c of p.conditions) {
+      checks.push(`if (!${ref(c.constraints[0])}(o, v)) break p;`);
+      explains.push(`if (!${ref(c.constraints[0])}(o, v)) break p;`);
+    }
     for (const { meta, constraint } of p.constraints) {
       const args: ValidationArguments = { targetName, property: meta.propertyName, object: {}, value: undefined, constraints: meta.constraints };
       const validate = constraint.instance.validate.bind(constraint.instance);
       const inline = inlineFor(meta.name, meta.constraints, validate, args);
       const generic = (x: string): string => `(${ref(args)}.object = o, ${ref(args)}.value = v, ${ref(constraint.instance)}.validate(${x}, ${ref(args)}) === true)`;
       const test = (x: string): string => (inline === null ? generic(x) : inline.exact ? inline.expr(x, ref) : `(${inline.expr(x, ref)} || ${generic(x)})`);
-      let line = meta.each
-        ? `if (Array.isArray(v)) { for (let i = 0; i < v.length; i++) { const x = v[i]; if (!${test('x')}) return false; } } else if (v instanceof Set || v instanceof Map) { for (const x of (v instanceof Map ? v.values() : v)) if (!${test('x')}) return false; } else if (!${test('v')}) return false;`
-        : `if (!${test('v')}) return false;`;
-      if (meta.validateIf !== undefined) line = `if (${ref(meta.validateIf)}(o, v)) { ${line} }`;
-      lines.push(line);
+      // class-validator tests every element of an array, Set or Map for `each`; any false fails the constraint.
+      const verdict = meta.each
+        ? `if (Array.isArray(v)) { ok = true; for (let i = 0; i < v.length; i++) { const x = v[i]; if (!${test('x')}) { ok = false; break; } } } else if (v instanceof Set || v instanceof Map) { ok = true; for (const x of (v instanceof Map ? v.values() : v)) if (!${test('x')}) { ok = false; break; } } else ok = ${test('v')};`
+        : `ok = ${test('v')};`;
+      const message: MessageOf = constraintMessage(meta, constraint.instance);
+      const type = constraint.name || meta.type;
+      let checkLine = `${verdict} if (!ok) return false;`;
+      let explainLine = `${verdict} if (!ok) S.add(${key(p.name)}, ${key(type)}, ${ref(message)}, o, v);`;
+      if (meta.validateIf !== undefined) {
+        checkLine = `if (${ref(meta.validateIf)}(o, v)) { ${checkLine} }`;
+        explainLine = `if (${ref(meta.validateIf)}(o, v)) { ${explainLine} }`;
+      }
+      checks.push(checkLine);
+      explains.push(explainLine);
     }
-    if (p.validateNested) lines.push(`if (!${ref(nestedOk)}(${ref(compiled)}, ${p.nested === undefined ? 'undefined' : ref(compiled.get(p.nested))}, v)) return false;`);
-    check.push(`p: { ${lines.join(' ')} }`);
+    const nested = p.nestedMetas[0];
+    if (nested !== undefined) {
+      checks.push(`if (!${ref(nestedOk)}(${ref(compiled)}, ${p.nested === undefined ? 'undefined' : ref(compiled.get(p.nested))}, v)) return false;`);
+      explains.push(`if (v !== undefined) ${ref(explainNested)}(S, ${ref(nested)}, ${ref(constraintMessage(nested, {}))}, ${key(p.name)}, v);`);
+    }
+    check.push(`p: { ${checks.join(' ')} }`);
+    explain.push(`p: { ${explains.join(' ')} }`);
   }
   check.push('return true;');
 
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- compiled once at start-up from the DTO's metadata
-  const make = new Function('R', 'C', 'H', 'U', `return [function build(p) { ${build.join(' ')} }, function check(o) { ${check.join(' ')} }];`) as
-    (r: unknown[], c: Function, h: (o: object, k: string) => boolean, u: symbol) => [Compiled['build'], Compiled['check']];
-  [entry.build, entry.check] = make(refs, entry.ctor, Object.hasOwn, UNDECIDED);
+  const make = new Function('R', 'C', 'H', `return [function build(p) { ${build.join(' ')} }, function check(o) { ${check.join(' ')} }, function explain(o, S) { ${explain.join(' ')} }];`) as
+    (r: unknown[], c: Function, h: (o: object, k: string) => boolean) => [Compiled['build'], Compiled['check'], Compiled['explain']];
+  [entry.build, entry.check, entry.explain] = make(refs, entry.ctor, Object.hasOwn);
 }
 
-/** A `@Type(() => X)` value: a plain object becomes an X, an array of them an array of X; anything else is undecided. */
+/**
+ * A `@Type(() => X)` value as class-transformer builds it: a plain object becomes an X, an array (of arrays) of
+ * them an array of X; anything else (a string, a number, null) stays as it is, for the check to refuse. The
+ * nesting of arrays is bounded by the JSON depth limit.
+ */
 function buildNested(entry: Compiled, value: unknown): unknown {
   if (Array.isArray(value)) {
     const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i] as unknown;
-      if (!isPlainObject(item)) return UNDECIDED;
-      const built = entry.build(item);
-      if (built === UNDECIDED) return UNDECIDED;
-      out[i] = built;
-    }
+    for (let i = 0; i < value.length; i++) out[i] = buildNested(entry, value[i]);
     return out;
   }
-  return isPlainObject(value) ? entry.build(value) : UNDECIDED;
+  return isPlainObject(value) ? entry.build(value) : value;
 }
 
 /** Mirrors ValidationExecutor.nestedValidations: each element of an array, Set or Map, else the object itself. */
@@ -214,7 +256,7 @@ function nestedOk(compiled: Map<Function, Compiled | null>, expected: Compiled |
 }
 
 interface TypeStorage {
-  findTypeMetadata(target: Function, property: string): { typeFunction: () => unknown; options?: { discriminator?: unknown } } | undefined;
+  findTypeMetadata(target: Function, property: string): { typeFunction: () => unknown; reflectedType?: unknown; options?: { discriminator?: unknown } } | undefined;
   findTransformMetadatas(target: Function, property: string, type: number): unknown[];
   getExposedMetadatas(target: Function): unknown[];
   findExcludeMetadata(target: Function, property: string | undefined): unknown;

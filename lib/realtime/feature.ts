@@ -11,6 +11,8 @@ export interface RealtimeOptions {
   readonly gateways: readonly Function[];
   readonly guards: readonly GuardRef[];
   readonly debug: boolean;
+  /** `limits.depth`: the deepest nesting a JSON message may have. */
+  readonly depth: number;
 }
 
 /**
@@ -29,7 +31,7 @@ export function realtimeFeature(options: RealtimeOptions, container: DependencyC
       server = host.server;
       // Resolved here, after every provider and feature service is registered, still inside createApp.
       if (options.gateways.length > 0) {
-        gateways = new GatewayServer(options.gateways, container, options.guards, hub, options.debug);
+        gateways = new GatewayServer(options.gateways, container, options.guards, hub, options.debug, options.depth);
         gateways.attach(host.server);
       }
     },

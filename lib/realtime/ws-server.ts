@@ -11,6 +11,7 @@ import type { GuardRef } from '../metadata/types';
 import { RequestContext, type RouteInfo } from '../pipeline/context';
 import { compileGuardChain, isThenable, type CanActivate, type GuardChain } from '../pipeline/guards';
 import { compileDtoPipe, isDto, type DtoPipe } from '../pipeline/validate';
+import { vetJson } from '../http/body';
 import { WebSocketHub, WsClient } from './client';
 import { gatewayMeta } from './gateway';
 
@@ -43,10 +44,13 @@ const SHUTDOWN_GRACE = 2000;
 export class GatewayServer {
   readonly #gateways = new Map<string, CompiledGateway>();
   readonly #debug: boolean;
+  /** Deepest nesting a JSON message may have (`limits.depth`). */
+  readonly #depth: number;
   #closing = false;
 
-  constructor(classes: readonly Function[], container: DependencyContainer, appGuards: readonly GuardRef[], hub: WebSocketHub, debug: boolean) {
+  constructor(classes: readonly Function[], container: DependencyContainer, appGuards: readonly GuardRef[], hub: WebSocketHub, debug: boolean, depth = 64) {
     this.#debug = debug;
+    this.#depth = depth;
     const { WebSocketServer: Wss } = require('ws') as typeof import('ws');
     const guardOf = (g: GuardRef): CanActivate => (typeof g === 'function' ? resolveAtBoot(container, g as new () => CanActivate, 'Guard') : g as CanActivate);
     for (const ctor of classes) {
@@ -160,11 +164,18 @@ export class GatewayServer {
 
   #message(gw: CompiledGateway, client: WsClient, data: Buffer, isBinary: boolean): void {
     if (isBinary) return client.send(errorFrame(toProblem(new HttpError(415, 'Send JSON text messages.'), gw.path, false)));
+    const text = data.toString('utf8');
     let message: unknown;
     try {
-      message = JSON.parse(data.toString('utf8'));
+      message = JSON.parse(text);
     } catch {
       return client.send(errorFrame(toProblem(new HttpError(400, 'The message is not valid JSON.'), gw.path, false)));
+    }
+    try {
+      // As a JSON body: nesting past limits.depth and forbidden keys are refused.
+      message = vetJson(text, message, this.#depth, 'message');
+    } catch (err) {
+      return client.send(errorFrame(toProblem(err, gw.path, false)));
     }
     const type = message !== null && typeof message === 'object' && typeof (message as { type?: unknown }).type === 'string' ? (message as { type: string }).type : null;
     const typed = type === null ? undefined : gw.typed.get(type);

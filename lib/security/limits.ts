@@ -14,6 +14,11 @@ export interface LimitsOptions {
   paramLength?: number;
   /** Longest request target (path and query), in characters (414). Default 8192. */
   url?: number;
+  /**
+   * Deepest nesting of arrays and objects in a JSON body or WebSocket message (400). Default 64, as ASP.NET Core's
+   * System.Text.Json: far beyond any DTO, and far from the depth where walking a value could exhaust the stack.
+   */
+  depth?: number;
 }
 
 /** `@Limits(...)` on a route or controller: overrides of the app's limits (the header size is server-wide). */
@@ -25,15 +30,17 @@ export interface NormalizedLimits {
   readonly headerSize: number | null;
   readonly paramLength: number;
   readonly url: number;
+  readonly depth: number;
 }
 
 const LIMITS = Symbol('rivet:limits');
-const DEFAULTS = { body: 1024 * 1024, paramLength: 1024, url: 8192 } as const;
+const DEFAULTS = { body: 1024 * 1024, paramLength: 1024, url: 8192, depth: 64 } as const;
 
 function check(where: string, key: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= (key === 'body' ? 0 : 1))) return value;
-  throw new RivetError('RIVET_OPTIONS_INVALID', `${where}.${key} is ${String(value)}.\n  Fix: give a whole number${key === 'body' || key === 'headerSize' ? ' of bytes, e.g. 1048576' : ' of characters, e.g. 2048'}, or Infinity for no limit.`);
+  const unit = key === 'body' || key === 'headerSize' ? ' of bytes, e.g. 1048576' : key === 'depth' ? ' of levels, e.g. 64' : ' of characters, e.g. 2048';
+  throw new RivetError('RIVET_OPTIONS_INVALID', `${where}.${key} is ${String(value)}.\n  Fix: give a whole number${unit}, or Infinity for no limit.`);
 }
 
 /** Applies defaults to `createApp({ limits })` and checks it. */
@@ -47,6 +54,7 @@ export function normalizeLimits(limits: LimitsOptions | undefined): NormalizedLi
     headerSize: headerSize ?? null,
     paramLength: check('limits', 'paramLength', l.paramLength) ?? DEFAULTS.paramLength,
     url: check('limits', 'url', l.url) ?? DEFAULTS.url,
+    depth: check('limits', 'depth', l.depth) ?? DEFAULTS.depth,
   };
 }
 
@@ -58,13 +66,14 @@ export function normalizeLimits(limits: LimitsOptions | undefined): NormalizedLi
 export function Limits(limits: RouteLimits): ClassDecorator & MethodDecorator {
   if (limits === null || typeof limits !== 'object') throw new RivetError('RIVET_OPTIONS_INVALID', `@Limits(${String(limits)}) needs an object.\n  Fix: e.g. @Limits({ body: 10485760 }).`);
   if ('headerSize' in limits) throw new RivetError('RIVET_OPTIONS_INVALID', '@Limits cannot change headerSize: node reads headers before any route is known.\n  Fix: set limits.headerSize in createApp.');
-  for (const key of ['body', 'paramLength', 'url'] as const) check('@Limits', key, limits[key]);
+  for (const key of ['body', 'paramLength', 'url', 'depth'] as const) check('@Limits', key, limits[key]);
   return SetMetadata(LIMITS, Object.freeze({ ...limits }));
 }
 
-/** The body limit of a route: its `@Limits({ body })`, else the app's. */
-export function bodyLimitOf(metadata: ReadonlyMap<unknown, unknown>, app: number): number {
-  return (metadata.get(LIMITS) as RouteLimits | undefined)?.body ?? app;
+/** The body limits of a route: its `@Limits({ body, depth })`, else the app's. */
+export function bodyLimitsOf(metadata: ReadonlyMap<unknown, unknown>, app: NormalizedLimits): { limit: number; depth: number } {
+  const own = metadata.get(LIMITS) as RouteLimits | undefined;
+  return { limit: own?.body ?? app.body, depth: own?.depth ?? app.depth };
 }
 
 /**

@@ -7,7 +7,8 @@ import { Controller } from '../../lib/decorators/controller';
 import { Body } from '../../lib/decorators/params';
 import { Post } from '../../lib/decorators/routes';
 import { PayloadTooLargeError } from '../../lib/errors/http-error';
-import { readBody } from '../../lib/http/body';
+import { nestsDeeper, readBody } from '../../lib/http/body';
+import { Limits } from '../../lib/security/limits';
 
 const PROBLEM = 'application/problem+json; charset=utf-8';
 
@@ -18,6 +19,7 @@ class Echo {
   @Post('/json') json(@Body() body: unknown) { return { got: body === undefined ? 'nothing' : body }; }
   @Post('/dto') dto(@Body() note: Note) { return note; }
   @Post('/text') text(@Body() text: string) { return `text:${text}`; }
+  @Post('/deep') @Limits({ depth: 3 }) deep(@Body() body: unknown) { return { got: body }; }
 }
 
 const app = () => createApp({ controllers: [Echo], limits: { body: 32 } });
@@ -128,6 +130,25 @@ describe('readBody through app.inject', () => {
     }
   });
 
+  it('answers 400 naming limits.depth when a JSON body nests deeper than 64 levels, and accepts 64', async () => {
+    const nested = (n: number, open: string, close: string, inner = '1') => `${open.repeat(n)}${inner}${close.repeat(n)}`;
+    for (const body of [nested(65, '[', ']'), nested(65, '{"a":', '}'), `{"x":${nested(100_000, '[', ']')}}`]) {
+      const res = await roomy().inject({ method: 'POST', url: '/in/json', headers: { 'content-type': 'application/json' }, body });
+      expect([res.status, res.headers['content-type']]).toEqual([400, PROBLEM]);
+      expect(res.json()).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'The JSON body is nested deeper than 64 levels (limits.depth).', instance: '/in/json' });
+    }
+    const ok = await roomy().inject({ method: 'POST', url: '/in/json', headers: { 'content-type': 'application/json' }, body: nested(64, '[', ']') });
+    expect(ok.status).toBe(201);
+  });
+
+  it('takes a route\'s own depth from @Limits({ depth }) and the app\'s from limits.depth', async () => {
+    const deep = await roomy().inject({ method: 'POST', url: '/in/deep', body: { a: { b: { c: {} } } } });
+    expect(deep.json()).toMatchObject({ status: 400, detail: 'The JSON body is nested deeper than 3 levels (limits.depth).' });
+    expect((await roomy().inject({ method: 'POST', url: '/in/deep', body: { a: { b: {} } } })).status).toBe(201);
+    const app2 = createApp({ controllers: [Echo], limits: { depth: 2 } });
+    expect((await app2.inject({ method: 'POST', url: '/in/json', body: [[['x'.repeat(10)]]] })).json()).toMatchObject({ detail: 'The JSON body is nested deeper than 2 levels (limits.depth).' });
+  });
+
   it('accepts "__proto__" and "constructor" as values, not keys', async () => {
     const res = await roomy().inject({ method: 'POST', url: '/in/json', headers: { 'content-type': 'application/json' }, body: '{"a":"__proto__","b":"constructor","c":"\\u00e9"}' });
     expect(res.json()).toEqual({ got: { a: '__proto__', b: 'constructor', c: 'é' } });
@@ -193,19 +214,31 @@ describe('readBody through app.inject', () => {
   });
 });
 
+describe('nestsDeeper', () => {
+  it('counts the nesting of arrays and objects, not brackets inside strings', () => {
+    const text = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
+    expect([nestsDeeper(text(3), 3), nestsDeeper(text(4), 3)]).toEqual([false, true]);
+    const strings = `[${JSON.stringify('[[[[{{{{')}, ${JSON.stringify('\\"[[[[')}, "\\\\", [1]]`;
+    expect(JSON.parse(strings)).toHaveLength(4);
+    expect(nestsDeeper(strings, 2)).toBe(false);
+    expect(nestsDeeper(`{"a":[{"b":"]]]]"},{"c":[[1]]}]}`, 4)).toBe(true);
+    expect(nestsDeeper(`{"a":[{"b":"]]]]"},{"c":[1]}]}`, 4)).toBe(false);
+  });
+});
+
 describe('readBody', () => {
   /** A request stream that never sends data unless the test writes it. */
   const fakeRequest = (headers: Record<string, string>) => Object.assign(new PassThrough(), { headers }) as unknown as IncomingMessage & PassThrough;
 
   it('rejects from Content-Length before any data arrives when the declared size is over the limit', async () => {
     const req = fakeRequest({ 'content-type': 'application/json', 'content-length': '1000' });
-    await expect(readBody(req, { limit: 10, text: false })).rejects.toBeInstanceOf(PayloadTooLargeError);
+    await expect(readBody(req, { limit: 10, depth: 64, text: false })).rejects.toBeInstanceOf(PayloadTooLargeError);
     expect(req.isPaused()).toBe(true);
   });
 
   it('rejects while streaming when the data outgrows the limit', async () => {
     const req = fakeRequest({ 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
-    const read = readBody(req, { limit: 4, text: false });
+    const read = readBody(req, { limit: 4, depth: 64, text: false });
     req.write('{"a":');
     req.write('1}');
     await expect(read).rejects.toMatchObject({ status: 413, headers: { connection: 'close' } });
@@ -213,12 +246,12 @@ describe('readBody', () => {
 
   it('answers 400 when the request stream errors', async () => {
     const req = fakeRequest({ 'content-type': 'application/json', 'content-length': '5' });
-    const read = readBody(req, { limit: 10, text: false });
+    const read = readBody(req, { limit: 10, depth: 64, text: false });
     req.emit('error', new Error('reset'));
     await expect(read).rejects.toMatchObject({ status: 400, message: 'The request body could not be read.' });
   });
 
   it('resolves undefined without reading when the request has no body headers', async () => {
-    await expect(readBody(fakeRequest({}), { limit: 10, text: false })).resolves.toBeUndefined();
+    await expect(readBody(fakeRequest({}), { limit: 10, depth: 64, text: false })).resolves.toBeUndefined();
   });
 });

@@ -181,11 +181,11 @@ describe('compileDtoPipe', () => {
 
 describe('toIssues', () => {
   it('keeps numeric-looking property names as strings when the parent is not an array', () => {
-    expect(toIssues([{ property: '0', constraints: { isString: 'bad' }, children: [] }], ['body'])).toEqual([{ loc: ['body', '0'], msg: 'bad', type: 'isString' }]);
+    expect(toIssues([{ property: '0', constraints: { isString: 'bad' }, children: [] }], ['body']).errors).toEqual([{ loc: ['body', '0'], msg: 'bad', type: 'isString' }]);
   });
 
   it('returns one issue per constraint when a property breaks several', () => {
-    expect(toIssues([{ property: 'a', constraints: { isInt: 'not int', min: 'too small' } }], ['query'])).toEqual([
+    expect(toIssues([{ property: 'a', constraints: { isInt: 'not int', min: 'too small' } }], ['query']).errors).toEqual([
       { loc: ['query', 'a'], msg: 'not int', type: 'isInt' },
       { loc: ['query', 'a'], msg: 'too small', type: 'min' },
     ]);
