@@ -4,6 +4,7 @@ import { inject, injectable } from 'tsyringe';
 import { Client } from 'undici';
 import { Controller, createApp, Get, MetricsRegistry, Param } from '../../lib';
 import { serve } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 
 interface Family { name: string; help: string; type: string; metrics: { labels?: Record<string, string>; value?: string; buckets?: Record<string, string>; count?: string; sum?: string }[] }
 
@@ -15,13 +16,19 @@ class Mailer {
   }
 }
 
-let release: () => void = () => undefined;
+/** /users/wait/now calls `entered` when its handler runs, then answers once the test calls `release`. */
+const held = { entered: (): void => undefined, release: (): void => undefined };
 
 @Controller('/users')
 class Users {
   constructor(private readonly mailer: Mailer) {}
   @Get('/:id') one(@Param('id') id: number) { this.mailer.sent.inc(); return { id }; }
-  @Get('/wait/now') wait() { return new Promise<string>((r) => { release = () => r('released'); }); }
+  @Get('/wait/now') wait() {
+    return new Promise<string>((r) => {
+      held.release = () => r('released');
+      held.entered();
+    });
+  }
 }
 
 /**
@@ -78,22 +85,19 @@ describe('metrics over a socket', () => {
   it('counts in-flight requests', async () => {
     const client = await serve(createApp({ controllers: [Users], metrics: { processMetrics: false } }));
     const other = new Client(client.url);
+    const entered = new Promise<void>((r) => { held.entered = r; });
     const pending = other.request({ method: 'GET', path: '/users/wait/now' });
-    await new Promise((r) => setTimeout(r, 30));
+    await entered;
     const during = await scrape(client);
     // The scrape itself is in flight too.
     expect(during.find((f) => f.name === 'http_requests_in_flight')!.metrics[0].value).toBe('2');
     expect(during.find((f) => f.name === 'process_cpu_user_seconds_total')).toBeUndefined();
-    release();
+    held.release();
     await (await pending).body.text();
     await other.close();
-    // The access of the released request is counted when its response closes: poll briefly.
-    let inFlight = '';
-    for (let i = 0; i < 20 && inFlight !== '1'; i++) {
-      inFlight = (await scrape(client)).find((f) => f.name === 'http_requests_in_flight')!.metrics[0].value!;
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    expect(inFlight).toBe('1');
+    // The released request leaves the gauge when its response closes on the server, just after the client read it.
+    const inFlight = async (): Promise<string> => (await scrape(client)).find((f) => f.name === 'http_requests_in_flight')!.metrics[0].value!;
+    await waitFor(async () => (await inFlight()) === '1');
     await client.close();
   });
 
