@@ -6,8 +6,13 @@ import { injectable } from 'tsyringe';
 import { Controller, createApp, Ctx, Get, RequestContext, type OnShutdown } from '../../lib';
 import { Client } from 'undici';
 import { forkServer } from '../runtime/support';
+import { waitFor } from '../helpers/wait';
 
 const events: string[] = [];
+/** Handlers entered so far, by route: a test waits for a request to be in flight instead of sleeping. */
+const entered: string[] = [];
+/** Opens the gate /slow waits on; each /slow request sets its own. */
+let releaseSlow: () => void = () => undefined;
 
 @injectable()
 class Database implements OnShutdown {
@@ -25,13 +30,14 @@ class Repository implements OnShutdown {
 class Work {
   constructor(readonly repo: Repository) {}
   @Get('/slow') async slow(@Ctx() ctx: RequestContext) {
+    // Slow work after the answer: close() must wait for it (the hooks run only after 'background done').
     ctx.background(async () => { await sleep(100); events.push('background done'); });
-    await sleep(200);
+    await new Promise<void>((r) => { releaseSlow = r; entered.push('slow'); });
     events.push('slow answered');
     return 'slow';
   }
   @Get('/fast') fast() { return 'fast'; }
-  @Get('/forever') forever() { return new Promise(() => undefined); }
+  @Get('/forever') forever() { entered.push('forever'); return new Promise(() => undefined); }
 }
 
 /** A raw connection: `write` sends bytes, `response` resolves with the next complete response (Content-Length framed). */
@@ -59,21 +65,39 @@ function rawConnection(url: string): Promise<{ socket: Socket; write(text: strin
   });
 }
 
+/**
+ * Sends `text` on `conn` and resolves once the server's end of the connection has read it (its bytesRead), so
+ * the server sees the connection busy with a request that has begun.
+ */
+async function delivered(conn: { write(text: string): void }, serverSide: Socket, text: string): Promise<void> {
+  const target = serverSide.bytesRead + Buffer.byteLength(text);
+  conn.write(text);
+  await waitFor(() => serverSide.bytesRead >= target);
+}
+
+/** The server's end of the next connection the app accepts. */
+function nextServerSocket(app: { server: import('node:http').Server }): Promise<Socket> {
+  return new Promise((resolve) => app.server.once('connection', resolve));
+}
+
 describe('app.close(): the drain', () => {
+  beforeEach(() => { entered.length = 0; });
+
   it('finishes in-flight requests, refuses new ones with 503 + Connection: close, awaits background tasks, then runs service hooks in reverse order', async () => {
     events.length = 0;
     const app = createApp({ controllers: [Work], health: true });
     const { url } = await app.listen({ port: 0 });
+    const accepted = nextServerSocket(app);
     const keptAlive = await rawConnection(url);
+    const serverSide = await accepted;
     expect(await keptAlive.send('/fast')).toMatch(/^HTTP\/1\.1 200 OK[\s\S]*Connection: keep-alive/);
     const client = new Client(url);
     const inFlight = client.request({ method: 'GET', path: '/slow' });
-    await sleep(50);
+    await waitFor(() => entered.includes('slow'));
     // A request half-sent when the drain starts (an idle keep-alive socket is simply closed): it completes during the drain.
-    keptAlive.write('GET /fast HTTP/1.1\r\nHost: x\r\n');
-    await sleep(10);
+    await delivered(keptAlive, serverSide, 'GET /fast HTTP/1.1\r\nHost: x\r\n');
     const closed = app.close();
-    await sleep(10);
+    await waitFor(() => !app.server.listening);   // the drain has begun
     const answer = keptAlive.response();
     keptAlive.write('\r\n');
     const refused = await answer;
@@ -82,6 +106,8 @@ describe('app.close(): the drain', () => {
     expect(JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4))).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The server is shutting down.', instance: '/fast' });
     await expect(new Promise((resolve, reject) => connect({ port: Number(new URL(url).port), host: '127.0.0.1' }).on('connect', resolve).on('error', reject))).rejects.toMatchObject({ code: 'ECONNREFUSED' });
 
+    // The request that was in flight all along answers now, during the drain.
+    releaseSlow();
     const res = await inFlight;
     expect(res.statusCode).toBe(200);
     expect(res.headers.connection).toBe('close');
@@ -94,19 +120,23 @@ describe('app.close(): the drain', () => {
   it('answers readiness with 503 at once when the drain starts', async () => {
     const app = createApp({ controllers: [Work], health: true });
     const { url } = await app.listen({ port: 0 });
+    const accepted = nextServerSocket(app);
     const conn = await rawConnection(url);
+    const serverSide = await accepted;
     expect(await conn.send('/ready')).toMatch(/^HTTP\/1\.1 200 OK/);
-    const slow = new Client(url).request({ method: 'GET', path: '/slow' });
-    await sleep(20);
-    conn.write('GET /ready HTTP/1.1\r\n');
-    await sleep(10);
+    const client = new Client(url);
+    const slow = client.request({ method: 'GET', path: '/slow' });
+    await waitFor(() => entered.includes('slow'));
+    await delivered(conn, serverSide, 'GET /ready HTTP/1.1\r\n');
     const closed = app.close();
     const answer = conn.response();
     conn.write('Host: x\r\n\r\n');
     expect(await answer).toMatch(/^HTTP\/1\.1 503 Service Unavailable/);
     expect((await app.inject('/ready')).json()).toEqual({ status: 'draining', checks: {} });
+    releaseSlow();
     await (await slow).body.text();
     await closed;
+    await client.close();
   });
 
   it('cuts the connections still busy at the deadline, and close() resolves', async () => {
@@ -114,7 +144,7 @@ describe('app.close(): the drain', () => {
     const { url } = await app.listen({ port: 0 });
     const client = new Client(url);
     const hanging = client.request({ method: 'GET', path: '/forever' }).catch((err: unknown) => err);
-    await sleep(30);
+    await waitFor(() => entered.includes('forever'));
     const start = Date.now();
     await app.close();
     expect(Date.now() - start).toBeGreaterThanOrEqual(190);
@@ -149,7 +179,8 @@ describe('SIGTERM under load', () => {
     const result = new Promise<autocannon.Result>((resolve) => { finished = resolve; });
     const load = autocannon({ url: `${url}/work`, connections: 20, duration: 10, timeout: 5 }, (_err, r) => finished(r));
     load.on('reqError', (err: NodeJS.ErrnoException) => clientErrors.push(err.code ?? err.message));
-    await sleep(800);
+    // Under load: the server has answered a good number of requests (its access log says so) when the signal comes.
+    await waitFor(() => lines.filter((l) => l.msg === 'request completed').length >= 150, 10_000);
     const signalledAt = Date.now();
     child.kill('SIGTERM');
     const code = await exited;
