@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
+import { waitFor } from '../helpers/wait';
 import { forkServer } from '../runtime/support';
 
 interface Line { msg?: string; listening?: string; pid?: number; status?: number; route?: string }
@@ -30,7 +30,8 @@ describe('listen({ workers }) with node:cluster', () => {
     const clients = [new Client(url), new Client(url), new Client(url)];
     const inFlight = clients.slice(0, 2).map((c) => c.request({ method: 'GET', path: '/work' }).then(async (r) => ({ status: r.statusCode, body: await r.body.json() })));
     await (await clients[2].request({ method: 'GET', path: '/later' })).body.text();
-    await sleep(100);
+    // Both /work handlers have started (each logs it) before the signal; the background task was queued with /later.
+    await waitFor(() => lines.filter((l) => l.msg === 'work started').length === 2, 5000);
     child.kill('SIGTERM');
     const answers = await Promise.all(inFlight);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
