@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Body, Controller, createApp, Ctx, Get, Post, RequestContext, Timeout } from '../../lib';
 import { PROBLEM, serve } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 
 /** Opens a raw socket, writes `parts` with `gapMs` between them, and resolves with everything answered. */
 function slowClient(url: string, parts: string[], gapMs: number): Promise<{ text: string; ms: number }> {
@@ -25,6 +26,16 @@ function slowClient(url: string, parts: string[], gapMs: number): Promise<{ text
 
 const signals: { aborted: boolean; reason?: string }[] = [];
 
+/**
+ * What /slow and /fails-late wait for after their timeout fired: the test opens it, and they record that they
+ * finished, so the test knows the late result (or error) has reached Rivet.
+ */
+const late = { gate: Promise.resolve(), release: (): void => undefined, finished: [] as string[] };
+function hold(): void {
+  late.finished.length = 0;
+  late.gate = new Promise((r) => { late.release = r; });
+}
+
 @Controller('/')
 @Timeout(100)
 class Slow {
@@ -32,13 +43,19 @@ class Slow {
     const entry: { aborted: boolean; reason?: string } = { aborted: false };
     signals.push(entry);
     ctx.signal.addEventListener('abort', () => { entry.aborted = true; entry.reason = (ctx.signal.reason as DOMException).name; });
-    await sleep(300);
+    await late.gate;
+    late.finished.push('slow');
     return 'late';
   }
   @Get('/fast') async fast(@Ctx() ctx: RequestContext) { await sleep(5); return { aborted: ctx.signal.aborted }; }
+  // Slower than the class's 100 ms: the timing is what these two test.
   @Get('/patient') @Timeout(400) async patient() { await sleep(200); return 'done'; }
   @Get('/unbounded') @Timeout(false) async unbounded() { await sleep(200); return 'done'; }
-  @Get('/fails-late') async failsLate(): Promise<string> { await sleep(200); throw new Error('after the timeout'); }
+  @Get('/fails-late') async failsLate(): Promise<string> {
+    await late.gate;
+    late.finished.push('fails-late');
+    throw new Error('after the timeout');
+  }
   @Post('/upload') upload(@Body() body: unknown) { return body; }
 }
 
@@ -50,12 +67,14 @@ class Uploads {
 describe('timeouts over a socket', () => {
   it('answers 503 problem when a handler is too slow, and aborts ctx.signal with a TimeoutError', async () => {
     signals.length = 0;
+    hold();
     const client = await serve(createApp({ controllers: [Slow], timeouts: { handler: 1000 } }));
     const res = await client.get('/slow').expect(503).expectHeader('content-type', PROBLEM);
     expect(res.json()).toEqual({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The handler did not answer within 100 ms.', instance: '/slow' });
     expect(signals).toEqual([{ aborted: true, reason: 'TimeoutError' }]);
     // The late result is dropped and the connection stays usable.
-    await sleep(250);
+    late.release();
+    await waitFor(() => late.finished.includes('slow'));
     await client.get('/fast').expect(200).expectJson({ aborted: false });
     await client.close();
   });
@@ -68,9 +87,11 @@ describe('timeouts over a socket', () => {
   });
 
   it('keeps the 503 when the handler throws after timing out', async () => {
+    hold();
     const client = await serve(createApp({ controllers: [Slow], timeouts: true }));
     await client.get('/fails-late').expect(503);
-    await sleep(200);
+    late.release();
+    await waitFor(() => late.finished.includes('fails-late'));
     await client.get('/fast').expect(200);
     await client.close();
   });
