@@ -1,9 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, createApp, Ctx, Get, RequestContext } from '../../lib';
 import { serve } from '../helpers/http';
 import { captureLogs, until } from '../runtime/support';
 
 const events: string[] = [];
+/** The slow task finishes when a test opens this gate. */
+const slowTask = { gate: Promise.resolve(), release: (): void => undefined };
 
 @Controller('/')
 class Jobs {
@@ -18,7 +19,7 @@ class Jobs {
     return 'queued';
   }
   @Get('/slow-task') slowTask(@Ctx() ctx: RequestContext) {
-    ctx.background(async () => { await sleep(150); events.push('slow task done'); });
+    ctx.background(async () => { await slowTask.gate; events.push('slow task done'); });
     return 'queued';
   }
 }
@@ -56,10 +57,19 @@ describe('ctx.background over a socket', () => {
 
   it('makes app.close() wait for pending tasks', async () => {
     events.length = 0;
-    const client = await serve(createApp({ controllers: [Jobs] }));
+    slowTask.gate = new Promise((r) => { slowTask.release = r; });
+    const app = createApp({ controllers: [Jobs] });
+    const client = await serve(app);
     await client.get('/slow-task').expect(200);
-    await client.close();
-    expect(events).toEqual(['slow task done']);
+    const serverClosed = new Promise((r) => app.server.once('close', r));
+    const closed = client.close().then(() => { events.push('closed'); });
+    // Once the server has closed, only the pending task holds close() back: it must still be waiting.
+    await serverClosed;
+    await new Promise((r) => setImmediate(r));
+    expect(events).toEqual([]);
+    slowTask.release();
+    await closed;
+    expect(events).toEqual(['slow task done', 'closed']);
   });
 
   it('runs tasks for in-process inject requests too', async () => {
