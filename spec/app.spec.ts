@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { createApp, Controller, Get, Post, Body, Res, RivetError } from '../lib';
 import type { ServerResponse } from 'node:http';
+import { waitFor } from './helpers/wait';
 
 @Controller('/r')
 class Returns {
@@ -54,15 +55,19 @@ describe('createApp', () => {
 
   it('lets an in-flight request finish during close', async () => {
     let started!: () => void;
+    let finish!: () => void;
     const inHandler = new Promise<void>((r) => { started = r; });
+    const finished = new Promise<void>((r) => { finish = r; });
     @Controller('/slow') class Slow {
-      @Get('/') async slow() { started(); await new Promise((r) => setTimeout(r, 50)); return { later: true }; }
+      @Get('/') async slow() { started(); await finished; return { later: true }; }
     }
     const app = createApp({ controllers: [Slow] });
     const { url } = await app.listen({ port: 0 });
     const pending = request(`${url}/slow`);
     await inHandler;
     const closing = app.close();
+    await waitFor(() => !app.server.listening);   // closing: no new connections, and the handler has not answered yet
+    finish();
     const res = await pending;
     expect(await res.body.json()).toEqual({ later: true });
     await closing;

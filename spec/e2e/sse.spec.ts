@@ -21,6 +21,8 @@ function open(url: string, headers: Record<string, string> = {}): Promise<{ res:
 
 describe('Server-Sent Events', () => {
   const log: string[] = [];
+  /** /slow-setup's stream, and the end of its async setup, which the test decides. */
+  const setup = { stream: null as EventStream | null, done: (): void => undefined };
 
   @Controller('/events')
   class Events {
@@ -47,8 +49,10 @@ describe('Server-Sent Events', () => {
     @Sse('/slow-setup')
     slowSetup() {
       const stream = new EventStream({ keepAlive: false });
+      setup.stream = stream;
+      const subscribed = new Promise<void>((r) => { setup.done = r; });
       void (async () => {
-        await new Promise((r) => setTimeout(r, 50));   // subscribing takes a while; the client leaves meanwhile
+        await subscribed;   // subscribing takes a while; the client leaves meanwhile
         log.push('subscribed');
         stream.onClose(() => log.push('unsubscribed'));
       })();
@@ -113,6 +117,8 @@ describe('Server-Sent Events', () => {
     log.length = 0;
     const s = await open(`${base}/events/slow-setup`);
     s.close();
+    await waitFor(() => setup.stream!.signal.aborted);   // the server has seen the client leave
+    setup.done();
     await waitFor(() => log.includes('unsubscribed'));
     expect(log).toEqual(['subscribed', 'unsubscribed']);
   });
