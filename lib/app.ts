@@ -112,11 +112,11 @@ export function createApp(options: AppOptions): App {
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
   // The document comes from the compiled table, once; its own routes join the table but not the document.
   let document = opts.openapi === null ? null : buildDocument(compiledRoutes, opts.openapi);
-  const served = document === null || opts.openapi === null ? [] : docsRoutes(JSON.stringify(document), opts.openapi, opts.docs, opts.debug);
+  const served = document === null || opts.openapi === null ? [] : docsRoutes(JSON.stringify(document), opts.openapi, opts.docs, opts.errors);
   // Routes without a controller (docs, health, metrics) join the table too, wrapped by the features that label them.
   const extra = [...served, ...features.flatMap(featureRoutes)].map((r) => ({ descriptor: r.descriptor, handler: wrapServed(features, r.descriptor, r.handler) }));
   const tree = compileTable([...routes, ...extra], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
-  const dispatch = createDispatcher(tree, opts.debug, compileDispatchHooks(features));
+  const dispatch = createDispatcher(tree, opts.errors, compileDispatchHooks(features));
   if (opts.runtime.logger !== null) {
     container.resolve<Logger>(Logger).debug({ routes: compiledRoutes.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'routes compiled');
   }
@@ -163,7 +163,7 @@ export function createApp(options: AppOptions): App {
       guards: compileGuardChain(guards),
       body: readsBody ? bodyOptions(d, compiled.some((c) => c.textBody), bodyLimitsOf(d.metadata, opts.security.limits), opts.uploads.tempDir) : null,
       write: compileWriter(writer),
-      debug: opts.debug,
+      errors: opts.errors,
     }, writer)));
   }
 

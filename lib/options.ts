@@ -14,6 +14,8 @@ import { normalizeSecurityOptions, type NormalizedSecurity } from './security/op
 import type { RateLimitOptions } from './security/rate-limit';
 import type { SessionOptions } from './security/session';
 import { normalizeRuntimeOptions, type NormalizedRuntime, type RuntimeOptions } from './runtime/options';
+import { stderrReporter } from './runtime/error-report';
+import type { ErrorPolicy } from './errors/problem';
 import { normalizeCompression, type CompressionOptions, type NormalizedCompression } from './middleware/compress';
 import { normalizeSerializers, type NormalizedSerializers, type SerializersOption } from './middleware/negotiate';
 import { normalizeStatic, type NormalizedStatic, type StaticOptions } from './middleware/static';
@@ -89,7 +91,8 @@ export interface NormalizedOptions {
   readonly guards: readonly GuardRef[];
   readonly container: DependencyContainer | undefined;
   readonly debug: boolean;
-  readonly bodyLimit: number;
+  /** How errors are answered and reported (debug details; stderr when there is no logger). */
+  readonly errors: ErrorPolicy;
   readonly ignoreTrailingSlash: boolean;
   readonly openapi: NormalizedOpenApi | null;
   readonly docs: NormalizedDocs | null;
@@ -129,22 +132,22 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
   const controllers = sources.every((c) => typeof c === 'function') ? sources as Function[]
     : discoverControllers(sources, options.root ?? callerDirectory());
   const security = normalizeSecurityOptions(options);
-  const bodyLimit = security.limits.body;
   const { openapi, docs } = normalizeOpenApiOptions(options.openapi, options.docs);
+  const runtime = normalizeRuntimeOptions(options);
   return {
     controllers,
     providers: [...(options.providers ?? []), ...configProviders(options.config)],
     guards: options.guards ?? [],
     container: options.container,
     debug: options.debug === true,
-    bodyLimit,
+    errors: { debug: options.debug === true, report: runtime.logger === null ? stderrReporter() : null },
     ignoreTrailingSlash: options.router?.ignoreTrailingSlash ?? true,
     openapi,
     docs,
     store: options.store ?? new MemoryStore(),
     ownsStore: options.store === undefined,
     security,
-    runtime: normalizeRuntimeOptions(options),
+    runtime,
     compression: normalizeCompression(options.compression),
     static: normalizeStatic(options.static),
     serializers: normalizeSerializers(options.serializers),

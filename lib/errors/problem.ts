@@ -26,6 +26,22 @@ export const REQUEST_ERROR: unique symbol = Symbol('rivet.requestError');
 
 type AnnotatedRequest = IncomingMessage & { [REQUEST_ID]?: string; [REQUEST_ERROR]?: unknown };
 
+/** How an app answers errors; chosen once in `createApp` and handed to every place that sends a problem. */
+export interface ErrorPolicy {
+  /** Stack traces and 5xx details in problem bodies (`createApp({ debug: true })`). */
+  readonly debug: boolean;
+  /**
+   * Told once per request of an unexpected server error (anything thrown that is not an {@link HttpError}, or a 5xx
+   * `HttpError` wrapping a `cause`); `null` when the access log reports it (`logger` on).
+   */
+  readonly report: ((req: IncomingMessage, err: unknown) => void) | null;
+}
+
+/** Whether a server error is worth a log line: not a deliberate 5xx answer such as "shutting down". */
+export function isUnexpected(err: unknown): boolean {
+  return !(err instanceof HttpError) || (err.status >= 500 && err.cause !== undefined);
+}
+
 /**
  * The problem body for anything thrown. Only the RFC 9457 fields (plus `errors`) are copied: an error's
  * own properties never reach the wire. Unknown errors become a bare 500 unless `debug` is on.
@@ -70,12 +86,26 @@ export function writeProblem(res: ServerResponse, problem: Problem, headers?: Re
   res.end(payload);
 }
 
-/** Renders anything thrown as a problem for `req` and sends it, with the error's own headers if it is an {@link HttpError}. */
-export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, debug: boolean): void {
-  const problem = toProblem(err, req.url ?? '/', debug);
-  const id = (req as AnnotatedRequest)[REQUEST_ID];
+/**
+ * Renders anything thrown as a problem for `req` and sends it, with the error's own headers if it is an
+ * {@link HttpError}. A server error is left on the request for the access log, or reported through
+ * `errors.report` when there is none; either way once per request.
+ */
+export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, errors: ErrorPolicy): void {
+  const problem = toProblem(err, req.url ?? '/', errors.debug);
+  const annotated = req as AnnotatedRequest;
+  const id = annotated[REQUEST_ID];
   if (id !== undefined) problem.requestId = id;
-  if (problem.status >= 500) (req as AnnotatedRequest)[REQUEST_ERROR] = err;
+  if (problem.status >= 500) {
+    // The first server error of the request, unless an unexpected one follows a deliberate one (a handler that
+    // fails after its timeout answered 503): that one is worth the log line.
+    const first = annotated[REQUEST_ERROR];
+    const unexpected = isUnexpected(err);
+    if (first === undefined || (unexpected && !isUnexpected(first))) {
+      annotated[REQUEST_ERROR] = err;
+      if (unexpected && errors.report !== null) errors.report(req, err);
+    }
+  }
   writeProblem(res, problem, err instanceof HttpError ? err.headers : undefined);
 }
 

@@ -9,7 +9,7 @@ import type mimeTypes from 'mime-types';
 let mimeLib: typeof mimeTypes | undefined;
 const mime = (): typeof mimeTypes => (mimeLib ??= require('mime-types') as typeof mimeTypes);
 import { BadRequestError, NotFoundError } from '../errors/http-error';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import type { Feature, FeatureRoute } from '../pipeline/feature';
 import { compressionStream, encodingFor, type NormalizedCompression } from './compress';
@@ -92,13 +92,13 @@ function normalizeMount(o: StaticOptions, where: string): NormalizedStatic {
  * free, and requests outside every prefix never touch the file system (no per-request hook). A missing file is a
  * 404 problem+json like any unknown path.
  */
-export function staticFeature(mounts: readonly NormalizedStatic[], compression: NormalizedCompression | null, debug: boolean): Feature | null {
+export function staticFeature(mounts: readonly NormalizedStatic[], compression: NormalizedCompression | null, errors: ErrorPolicy): Feature | null {
   if (mounts.length === 0) return null;
   const routes: FeatureRoute[] = mounts.map((mount) => ({
     method: 'GET',
     path: mount.prefix === '/' ? '/*' : `${mount.prefix}/*`,
     handler: (req, res, values) => {
-      serveFile(mount, compression, req, res, values[values.length - 1]).catch((err: unknown) => sendError(req, res, err, debug));
+      serveFile(mount, compression, req, res, values[values.length - 1]).catch((err: unknown) => sendError(req, res, err, errors));
     },
   }));
   return { name: 'static', routes };

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import type { RouteHandler } from '../router/methods';
 
 const gzip = promisify(gzipCallback);
@@ -34,7 +34,7 @@ interface Prepared {
  * Answers GET and HEAD with Content-Length, ETag (304 on If-None-Match) and `Vary: Accept-Encoding`.
  */
 export function assetHandler(
-  source: AssetSource, contentType: string, cache: CachePolicy, debug: boolean, extraHeaders: Record<string, string> = {},
+  source: AssetSource, contentType: string, cache: CachePolicy, errors: ErrorPolicy, extraHeaders: Record<string, string> = {},
 ): RouteHandler {
   let prepared: Promise<Prepared> | null = null;
   const compressible = /^(text\/|application\/(json|javascript))/.test(contentType);
@@ -50,7 +50,7 @@ export function assetHandler(
       (asset) => send(req, res, asset, headers),
       (err: unknown) => {
         prepared = null;   // a failed read (file removed mid-deploy) is retried by the next request
-        sendError(req, res, err, debug);
+        sendError(req, res, err, errors);
       },
     );
   };

@@ -1,3 +1,4 @@
+import type { ErrorPolicy } from '../errors/problem';
 /**
  * The routes that serve the document, Swagger UI and ReDoc. They are entries of the same dispatch table as
  * the application's routes (so a clash is a RIVET_ROUTE_DUPLICATE at start-up), are not part of the document,
@@ -25,12 +26,12 @@ const REDOC_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
 const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E";
 
 /** The routes for `openapi.path`, `docs.swagger` and `docs.redoc`, given the document's JSON text. */
-export function docsRoutes(json: string, openapi: NormalizedOpenApi, docs: NormalizedDocs | null, debug: boolean): ServedRoute[] {
+export function docsRoutes(json: string, openapi: NormalizedOpenApi, docs: NormalizedDocs | null, errors: ErrorPolicy): ServedRoute[] {
   if (openapi.path === null) return [];
   const specUrl = openapi.path;
   const out: ServedRoute[] = [];
   const add = (path: string, where: string, source: AssetSource, type: string, cache: CachePolicy, headers?: Record<string, string>): void => {
-    out.push({ descriptor: { method: 'GET', path, segments: parseTemplate(path, where), where }, handler: assetHandler(source, type, cache, debug, headers) });
+    out.push({ descriptor: { method: 'GET', path, segments: parseTemplate(path, where), where }, handler: assetHandler(source, type, cache, errors, headers) });
   };
   add(specUrl, 'createApp({ openapi: { path } })', { text: json }, 'application/json; charset=utf-8', 'no-cache');
   if (docs === null) return out;

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import { IssueList, ValidationFailedError } from '../errors/validation-error';
 import { readBodyThen, type BodyOptions } from '../http/body';
 import { releaseFilesWithResponse } from '../http/uploads';
@@ -25,7 +25,7 @@ export interface RouteParts {
   readonly guards: GuardChain | null;
   readonly body: BodyOptions | null;
   readonly write: Writer;
-  readonly debug: boolean;
+  readonly errors: ErrorPolicy;
 }
 
 /**
@@ -34,9 +34,9 @@ export interface RouteParts {
  * synchronous unless the previous one returned a promise. The cheapest variant is chosen here, not per request.
  */
 export function buildRouteHandler(parts: RouteParts): RouteHandler {
-  const { info, paramNames, method, extractors, guards, body, write, debug } = parts;
+  const { info, paramNames, method, extractors, guards, body, write, errors } = parts;
   const n = extractors.length;
-  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => sendError(req, res, err, debug);
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => sendError(req, res, err, errors);
   const instanceOf: (ctx: RequestContext) => object = parts.requestScoped
     ? (parts.instance as (ctx: RequestContext) => object)
     : ((instance: object) => () => instance)(parts.instance as object);

@@ -1,3 +1,4 @@
+import type { ErrorPolicy } from '../errors/problem';
 import type { Server } from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
 import type { GuardRef } from '../metadata/types';
@@ -10,7 +11,7 @@ import { GatewayServer } from './ws-server';
 export interface RealtimeOptions {
   readonly gateways: readonly Function[];
   readonly guards: readonly GuardRef[];
-  readonly debug: boolean;
+  readonly errors: ErrorPolicy;
   /** `limits.depth`: the deepest nesting a JSON message may have. */
   readonly depth: number;
 }
@@ -31,7 +32,7 @@ export function realtimeFeature(options: RealtimeOptions, container: DependencyC
       server = host.server;
       // Resolved here, after every provider and feature service is registered, still inside createApp.
       if (options.gateways.length > 0) {
-        gateways = new GatewayServer(options.gateways, container, options.guards, hub, options.debug, options.depth);
+        gateways = new GatewayServer(options.gateways, container, options.guards, hub, options.errors, options.depth);
         gateways.attach(host.server);
       }
     },

@@ -4,7 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { resolveAtBoot } from '../di/container';
 import { HttpError, NotFoundError } from '../errors/http-error';
-import { toProblem, type Problem } from '../errors/problem';
+import { isUnexpected, toProblem, type ErrorPolicy, type Problem } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import { effectiveClassGuards, effectiveClassValues } from '../metadata/inherit';
 import type { GuardRef } from '../metadata/types';
@@ -43,13 +43,13 @@ const SHUTDOWN_GRACE = 2000;
 /** The gateways of one app: resolved and compiled at start-up, served on the node server's `upgrade` event. */
 export class GatewayServer {
   readonly #gateways = new Map<string, CompiledGateway>();
-  readonly #debug: boolean;
+  readonly #errors: ErrorPolicy;
   /** Deepest nesting a JSON message may have (`limits.depth`). */
   readonly #depth: number;
   #closing = false;
 
-  constructor(classes: readonly Function[], container: DependencyContainer, appGuards: readonly GuardRef[], hub: WebSocketHub, debug: boolean, depth = 64) {
-    this.#debug = debug;
+  constructor(classes: readonly Function[], container: DependencyContainer, appGuards: readonly GuardRef[], hub: WebSocketHub, errors: ErrorPolicy, depth = 64) {
+    this.#errors = errors;
     this.#depth = depth;
     const { WebSocketServer: Wss } = require('ws') as typeof import('ws');
     const guardOf = (g: GuardRef): CanActivate => (typeof g === 'function' ? resolveAtBoot(container, g as new () => CanActivate, 'Guard') : g as CanActivate);
@@ -136,7 +136,7 @@ export class GatewayServer {
       if (this.#closing || socket.destroyed) return void socket.destroy();
       gw.wss.handleUpgrade(req, socket, head, (ws) => this.#connected(gw, ws, req, ctx.state));
     };
-    const deny = (err: unknown): void => refuse(socket, toProblem(err, url, this.#debug), err instanceof HttpError ? err.headers : undefined);
+    const deny = (err: unknown): void => refuse(socket, toProblem(err, url, this.#errors.debug), err instanceof HttpError ? err.headers : undefined);
     let verdict: void | Promise<void>;
     try {
       verdict = gw.guards === null ? undefined : gw.guards(ctx);
@@ -197,7 +197,11 @@ export class GatewayServer {
 
   /** Runs a handler; a failure becomes an error frame (never a crash, never a closed connection). */
   #run(client: WsClient, fn: () => unknown): void {
-    const fail = (err: unknown): void => client.send(errorFrame(toProblem(err, (client.request.url ?? '/'), this.#debug)));
+    const fail = (err: unknown): void => {
+      // A gateway handler's unexpected error is reported like a route's (the access log does not see WebSocket messages).
+      if (this.#errors.report !== null && isUnexpected(err) && toProblem(err, '', false).status >= 500) this.#errors.report(client.request, err);
+      client.send(errorFrame(toProblem(err, (client.request.url ?? '/'), this.#errors.debug)));
+    };
     try {
       const r = fn();
       if (isThenable(r)) r.then(undefined, fail);

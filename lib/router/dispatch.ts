@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BadRequestError, MethodNotAllowedError, NotFoundError } from '../errors/http-error';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import type { PathEntry } from './methods';
 import { MalformedPathError, type RouteTree } from './tree';
 
@@ -30,8 +30,8 @@ export interface DispatchHooks {
  * handler. Unknown path → 404 problem; known path, other method → 405 with the precomputed `Allow`;
  * OPTIONS without a declared handler → the `preflight` hook, else 204 with `Allow`.
  */
-export function createDispatcher(tree: RouteTree<PathEntry>, debug: boolean, hooks: DispatchHooks = { before: null, preflight: null }): Dispatch {
-  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => sendError(req, res, err, debug);
+export function createDispatcher(tree: RouteTree<PathEntry>, errors: ErrorPolicy, hooks: DispatchHooks = { before: null, preflight: null }): Dispatch {
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => sendError(req, res, err, errors);
   const { before, preflight } = hooks;
 
   // HOT PATH: runs once per request. No closures created, no regexes, one Map hit for static paths.

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DependencyContainer } from 'tsyringe';
 import { UnavailableError } from './unavailable';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import { REQUEST_RUNTIME, type RequestRuntime } from '../pipeline/context';
 import type { Feature, FeatureHost } from '../pipeline/feature';
 import type { BeforeRoute } from '../router/dispatch';
@@ -36,7 +36,7 @@ export class Lifecycle implements RequestRuntime {
   readonly #tasks = new Set<Promise<unknown>>();
   readonly #services: OnShutdown[] = [];
   readonly #options: NormalizedRuntime;
-  readonly #debug: boolean;
+  readonly #errors: ErrorPolicy;
   #server: Server | null = null;
   #sockets: Set<HttpSocket> | null = null;
   #deadlineAt = 0;
@@ -46,9 +46,9 @@ export class Lifecycle implements RequestRuntime {
   #exiting = false;
   #stopWorkers: (() => Promise<void>) | null = null;
 
-  constructor(options: NormalizedRuntime, logger: () => Logger, container: DependencyContainer, debug: boolean) {
+  constructor(options: NormalizedRuntime, logger: () => Logger, container: DependencyContainer, errors: ErrorPolicy) {
     this.#options = options;
-    this.#debug = debug;
+    this.#errors = errors;
     this.#logger = logger;
     this.bindRequestId = options.requestId !== null;
     collectShutdownHooks(container, this.#services);
@@ -148,7 +148,7 @@ export class Lifecycle implements RequestRuntime {
 
   #refuse(req: IncomingMessage, res: ServerResponse): void {
     res.setHeader('connection', 'close');
-    const fail = (): void => sendError(req, res, new UnavailableError('The server is shutting down.'), this.#debug);
+    const fail = (): void => sendError(req, res, new UnavailableError('The server is shutting down.'), this.#errors);
     if (this.refusedHook === null) return fail();
     let answered: boolean | Promise<boolean>;
     try {

@@ -4,7 +4,7 @@ import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 // Loaded on first use, so apps that never serve metrics do not pay its start-up time and memory.
 
 import type { InjectionToken } from 'tsyringe';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import type { FeatureRoute } from '../pipeline/feature';
 import { clusterMetrics } from './cluster-metrics';
 import type { NormalizedRuntime } from './options';
@@ -61,7 +61,7 @@ export class RequestMetrics {
   }
 
   /** The route serving the registry in the Prometheus text format. */
-  route(path: string, debug: boolean): FeatureRoute {
+  route(path: string, errors: ErrorPolicy): FeatureRoute {
     const registry = this.registry;
     const cluster = this.#cluster;
     return {
@@ -71,7 +71,7 @@ export class RequestMetrics {
         (cluster ?? (() => registry.metrics()))().then((text) => {
           res.writeHead(200, { 'content-type': registry.contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
           res.end(req.method === 'HEAD' ? undefined : text);
-        }, (err: unknown) => sendError(req, res, err, debug));
+        }, (err: unknown) => sendError(req, res, err, errors));
       },
     };
   }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SetMetadata } from '../decorators/meta';
 import { RequestTimeoutError, UnavailableError } from './unavailable';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import { REQUEST_ABORT } from '../pipeline/context';
 import type { Feature } from '../pipeline/feature';
@@ -31,7 +31,7 @@ export function Timeout(ms: number | false): ClassDecorator & MethodDecorator {
  * Timeouts: node's header and request timeouts against slow clients (408, answered by the server's clientError
  * handler) and the handler timeout per route (503). `null` when `timeouts` is off.
  */
-export function timeoutsFeature(options: NormalizedRuntime['timeouts'], debug: boolean): Feature | null {
+export function timeoutsFeature(options: NormalizedRuntime['timeouts'], errors: ErrorPolicy): Feature | null {
   if (options === null) return null;
   const { headers, request, handler: appDefault } = options;
   const shortest = Math.min(...[headers, request].filter((t) => t > 0));
@@ -46,19 +46,19 @@ export function timeoutsFeature(options: NormalizedRuntime['timeouts'], debug: b
     wrapRoute(route, handler) {
       const own = route.descriptor.metadata.get(TIMEOUT_KEY) as number | false | undefined;
       const ms = own === undefined ? appDefault : own === false ? 0 : own;
-      return ms > 0 ? withTimeout(handler, ms, debug) : handler;
+      return ms > 0 ? withTimeout(handler, ms, errors) : handler;
     },
   };
 }
 
-function withTimeout(handler: RouteHandler, ms: number, debug: boolean): RouteHandler {
+function withTimeout(handler: RouteHandler, ms: number, errors: ErrorPolicy): RouteHandler {
   const error = (): UnavailableError => new UnavailableError(`The handler did not answer within ${ms} ms.`);
   const onTimeout = (req: TimedRequest, res: ServerResponse): void => {
     // A response already under way (a stream) answered in time: leave it and its signal alone.
     if (res.headersSent) return;
     // Still receiving the body: the client is the slow one (408), not the handler.
     if (!req.complete) res.setHeader('connection', 'close');
-    sendError(req, res, req.complete ? error() : new RequestTimeoutError(), debug);
+    sendError(req, res, req.complete ? error() : new RequestTimeoutError(), errors);
     req[REQUEST_ABORT]?.abort(new DOMException(`The handler timed out after ${ms} ms.`, 'TimeoutError'));
   };
   return (req: TimedRequest, res, values, rawQuery) => {

@@ -1,3 +1,4 @@
+import type { ErrorPolicy } from '../errors/problem';
 import type { Feature } from '../pipeline/feature';
 import type { Store } from '../store/store';
 import { corsFeature } from './cors';
@@ -14,12 +15,12 @@ import { sessionFeature } from './session';
  * Request limits and rate limits are always present because they read per-route decorators; a route without
  * a limit is left unwrapped, so they cost nothing there.
  */
-export function securityFeatures(security: NormalizedSecurity, store: Store, debug: boolean): Feature[] {
-  const app = { store, trustProxy: security.trustProxy, debug };
+export function securityFeatures(security: NormalizedSecurity, store: Store, errors: ErrorPolicy): Feature[] {
+  const app = { store, trustProxy: security.trustProxy, errors };
   const features: Feature[] = [];
   if (security.securityHeaders !== null) features.push(securityHeadersFeature(security.securityHeaders, security.trustProxy));
   if (security.cors !== null) features.push(corsFeature(security.cors));
-  features.push(limitsFeature(security.limits, debug));
+  features.push(limitsFeature(security.limits, errors));
   features.push(rateLimitFeature(security.rateLimit, app));
   if (security.session !== null) features.push(sessionFeature(security.session, app));
   return features;

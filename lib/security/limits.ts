@@ -1,6 +1,6 @@
 import { SetMetadata } from '../decorators/meta';
 import { HttpError } from '../errors/http-error';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import type { Feature } from '../pipeline/feature';
 
@@ -80,7 +80,7 @@ export function bodyLimitsOf(metadata: ReadonlyMap<unknown, unknown>, app: Norma
  * Checks the request target and path parameter lengths of each route (414 problem+json) and sets node's
  * `maxHeaderSize` (431, answered by the server before routing). The body limit is applied where the body is read.
  */
-export function limitsFeature(limits: NormalizedLimits, debug: boolean): Feature {
+export function limitsFeature(limits: NormalizedLimits, errors: ErrorPolicy): Feature {
   return {
     name: 'limits',
     serverOptions: limits.headerSize === null ? undefined : { maxHeaderSize: limits.headerSize },
@@ -94,11 +94,11 @@ export function limitsFeature(limits: NormalizedLimits, debug: boolean): Feature
       if (url === Infinity && param === Infinity) return handler;
       const names = route.descriptor.paramNames;
       return (req, res, values, rawQuery) => {
-        if ((req.url?.length ?? 0) > url) return sendError(req, res, new HttpError(414, `The request target is longer than ${url} characters.`), debug);
+        if ((req.url?.length ?? 0) > url) return sendError(req, res, new HttpError(414, `The request target is longer than ${url} characters.`), errors);
         if (param !== Infinity) {
           for (let k = 0; k < checked.length; k++) {
             const i = checked[k];
-            if (values[i].length > param) return sendError(req, res, new HttpError(414, `Path parameter "${names[i]}" is longer than ${param} characters.`), debug);
+            if (values[i].length > param) return sendError(req, res, new HttpError(414, `Path parameter "${names[i]}" is longer than ${param} characters.`), errors);
           }
         }
         handler(req, res, values, rawQuery);

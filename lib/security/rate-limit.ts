@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SetMetadata } from '../decorators/meta';
 import { ServiceUnavailableError, TooManyRequestsError } from '../errors/http-error';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import { documentRateLimit } from '../openapi/responses';
 import type { RequestContext } from '../pipeline/context';
@@ -122,7 +122,7 @@ class RateLimitGuard implements CanActivate {
  * keyed by address or API key run before the guards and the body; limits keyed by user run after the guards.
  * Routes without a limit are left untouched.
  */
-export function rateLimitFeature(options: RateLimitOptions | null, app: { store: Store; trustProxy: number; debug: boolean }): Feature {
+export function rateLimitFeature(options: RateLimitOptions | null, app: { store: Store; trustProxy: number; errors: ErrorPolicy }): Feature {
   const global = options === null ? null : compilePolicy(options, 'rateLimit');
   const store = options?.store ?? app.store;
   const trusted = app.trustProxy;
@@ -167,8 +167,8 @@ export function rateLimitFeature(options: RateLimitOptions | null, app: { store:
         consume(`${bucket}:${requestKey(req, policy)}`, policy).then((decision) => {
           writeHeaders(res, policy, decision);
           if (decision.allowed) handler(req, res, values, rawQuery);
-          else sendError(req, res, tooMany(policy, decision), app.debug);
-        }, (err: unknown) => sendError(req, res, storeDown(err), app.debug));
+          else sendError(req, res, tooMany(policy, decision), app.errors);
+        }, (err: unknown) => sendError(req, res, storeDown(err), app.errors));
       };
     },
     guardsFor(d) {

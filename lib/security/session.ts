@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServiceUnavailableError } from '../errors/http-error';
-import { sendError } from '../errors/problem';
+import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import { parseCookies } from '../http/cookies';
 import { requestSessions, type Session } from '../pipeline/context';
@@ -103,7 +103,7 @@ class RequestSession implements Session {
  * missing, tampered or expired cookie starts a new, empty session with a fresh id); when the response starts,
  * the cookie is set and the store is written before the response ends.
  */
-export function sessionFeature(options: SessionOptions, app: { store: Store; trustProxy: number; debug: boolean }): Feature {
+export function sessionFeature(options: SessionOptions, app: { store: Store; trustProxy: number; errors: ErrorPolicy }): Feature {
   if (options === null || typeof options !== 'object') throw invalid('session must be an object with a secret.\n  Fix: session: { secret: process.env.SESSION_SECRET }.');
   const secrets = typeof options.secret === 'string' ? [options.secret] : options.secret;
   if (!Array.isArray(secrets) || secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length < 32)) {
@@ -174,7 +174,7 @@ export function sessionFeature(options: SessionOptions, app: { store: Store; tru
         const data = json === undefined ? undefined : parseData(json);
         attach(req, res, data === undefined ? new RequestSession(newSessionId(), true, {}, '{}') : new RequestSession(id, false, data, json!));
         handler(req, res, values, rawQuery);
-      }, (err: unknown) => sendError(req, res, new ServiceUnavailableError('The session store is not available.', { cause: err, headers: { 'retry-after': '5' } }), app.debug));
+      }, (err: unknown) => sendError(req, res, new ServiceUnavailableError('The session store is not available.', { cause: err, headers: { 'retry-after': '5' } }), app.errors));
     },
   };
 }

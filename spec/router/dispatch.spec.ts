@@ -18,7 +18,7 @@ function dispatcherFor(controllers: Function[], options: { ignoreTrailingSlash?:
     };
     return { descriptor, handler };
   });
-  return createDispatcher(compileTable(routes, { ignoreTrailingSlash: options.ignoreTrailingSlash ?? true }), options.debug ?? false);
+  return createDispatcher(compileTable(routes, { ignoreTrailingSlash: options.ignoreTrailingSlash ?? true }), { debug: options.debug ?? false, report: null });
 }
 
 @Controller('/books')
