@@ -4,23 +4,26 @@
  * Side-by-side HTTP benchmark: every server in bench/servers/ (raw node:http, Fastify, NestJS on Express and on
  * Fastify, Rivet) answers the routes in bench/routes.js; each runs as a child process (port 0, prints its port),
  * autocannon loads it from this process over loopback, in interleaved rounds. Then the cold start of a generated
- * 300-route app and the DTO pipe micro-benchmark. Prints a table, the ratios against raw node:http and Fastify,
- * the issue-8 verdicts, and writes bench/RESULTS.md. `npm run bench` builds Rivet first and this installs the peers
- * (bench/package.json) when needed; `node bench/run.js --help` lists the options.
+ * 300-route app, the DTO pipe micro-benchmark, and the hostile-bodies stage (bench/lib/hostile.js, issue 15). Prints a
+ * table, the ratios against raw node:http and Fastify, the issue-8 and issue-15 verdicts, and writes bench/RESULTS.md.
+ * `npm run bench` builds Rivet first and this installs the peers (bench/package.json) when needed;
+ * `node bench/run.js --help` lists the options.
  */
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { execFileSync, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { parseConfig } = require('./lib/config');
 const { compileServers, BUILD, ROOT } = require('./lib/compile');
 const { ensurePeers, checkSingleCopies, peerVersions } = require('./lib/peers');
-const { snapshotDist } = require('./lib/snapshot');
+const { snapshotDist, describeBuild } = require('./lib/snapshot');
 const { pinning, pinSelf, startServer, stopServer, sample } = require('./lib/process');
 const { checkRoute, load } = require('./lib/load');
 const { perfAvailable, startCounting } = require('./lib/perf');
 const { coldStart } = require('./lib/coldstart');
 const { summarize, textTable, verdictLines, outliers, machineFacts, markdown, display } = require('./lib/report');
+const { runHostile } = require('./lib/hostile');
+const { hostileSection, hostileVerdictLines } = require('./lib/hostile-report');
 const { routes: ALL_ROUTES, checks } = require('./routes');
 
 async function main() {
@@ -29,14 +32,15 @@ async function main() {
     const run = JSON.parse(fs.readFileSync(path.resolve(config.reportFrom), 'utf8'));
     const summary = summarize(run.samples, { routes: run.routeIds.map((id) => ALL_ROUTES.find((r) => r.id === id)), servers: run.servers, refs: run.config.refs.split(',').filter((s) => run.servers.includes(s)) });
     for (const line of verdictLines(summary, { coldStart: run.coldStart })) console.log(`target: ${line}`);
+    if (run.hostile) for (const line of hostileVerdictLines(run.hostile)) console.log(`target: ${line}`);
     writeReport(run, config);
     return;
   }
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (or use `npm run bench`).');
+  if (config.dist === '' && !fs.existsSync(path.join(ROOT, 'dist', 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (or use `npm run bench`).');
   if (config.install) ensurePeers();
   // One build for the whole run, whatever other engineers do to dist/ meanwhile.
-  const git = gitState();
-  const rivetDist = snapshotDist();
+  const git = describeBuild(config.dist);
+  const rivetDist = snapshotDist(config.dist);
 
   const serversDir = path.join(__dirname, 'servers');
   const available = compileServers(serversDir);
@@ -64,7 +68,8 @@ async function main() {
   if (profileDir) fs.mkdirSync(profileDir, { recursive: true });
 
   const cells = config.rounds * servers.length * routes.length;
-  const eta = Math.round(cells * (config.duration + config.warmup + 0.7) + config.rounds * servers.length * 1.5 + config.coldstartRuns * 3 + (config.micro ? 12 : 0));
+  const hostileEta = config.hostile ? config.hostileRounds * 3 * (config.warmup + config.hostileDuration + 1.5) + 30 : 0;
+  const eta = Math.round(cells * (config.duration + config.warmup + 0.7) + config.rounds * servers.length * 1.5 + config.coldstartRuns * 3 + (config.micro ? 12 : 0) + hostileEta);
   console.log(`bench: ${servers.join(', ')} × ${routes.map((r) => r.id).join(', ')} × ${config.rounds} rounds; ${config.connections} connections, pipelining ${config.pipelining}; ${config.warmup} s warm-up + ${config.duration} s per cell (~${eta} s in all)`);
   console.log(`bench: ${pin.note}; ${perf ? 'instructions/cycles per request from perf stat' : 'perf stat not available or disabled: no instruction counts'}`);
 
@@ -138,6 +143,12 @@ async function main() {
     for (const x of micro.results) console.log(`  ${x.dto.padEnd(6)} ${x.input.padEnd(8)} ${x.variant.padEnd(16)} ${x.us.toFixed(3).padStart(8)} µs/op`);
   }
 
+  let hostile = null;
+  if (config.hostile) {
+    hostile = await runHostile({ config, available, pin, perf, build: git });
+    for (const line of hostileVerdictLines(hostile)) console.log(`target: ${line}`);
+  }
+
   const finished = new Date();
   const pressureAfter = cpuPressure();
   // Share of the run's wall time during which some runnable task waited for a CPU (Linux PSI): the noise gauge.
@@ -154,7 +165,7 @@ async function main() {
   // The raw run, so the report can be rendered again (`--report-from`) without measuring again.
   const run = {
     facts: machineFacts(), config, pin, perf, started, finished, servers, routeIds: routes.map((r) => r.id),
-    loadBefore, loadAfter: os.loadavg(), pressure, samples, versions: peerVersions(), git, coldStart: cold, micro,
+    loadBefore, loadAfter: os.loadavg(), pressure, samples, versions: peerVersions(), git, coldStart: cold, micro, hostile,
   };
   fs.mkdirSync(BUILD, { recursive: true });
   fs.writeFileSync(path.join(BUILD, 'last-run.json'), JSON.stringify(run, null, 1));
@@ -170,21 +181,10 @@ function writeReport(run, config) {
   const historyFile = path.join(__dirname, 'HISTORY.md');
   fs.writeFileSync(out, markdown({
     ...run, routes, summary, started: new Date(run.started), finished: new Date(run.finished),
+    hostileSection: run.hostile ? hostileSection(run.hostile) : null,
     history: fs.existsSync(historyFile) ? fs.readFileSync(historyFile, 'utf8') : '_No bench/HISTORY.md._',
   }));
   console.log(`\nwrote ${path.relative(process.cwd(), out)}`);
-}
-
-/** Which source dist/ was built from: the commit, and whether lib/ had uncommitted changes (others work in parallel). */
-function gitState() {
-  try {
-    const head = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'lib'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
-    const built = fs.statSync(path.join(ROOT, 'dist', 'index.js')).mtime.toISOString();
-    return `built ${built} from commit ${head}${dirty > 0 ? ` plus uncommitted changes to ${dirty} path${dirty === 1 ? '' : 's'} in lib/ (work in progress by other engineers)` : ''}, copied to bench/.build/rivet/ at ${new Date().toISOString()} and loaded from there for the whole run`;
-  } catch {
-    return 'git state unknown';
-  }
 }
 
 /** Total µs some task has waited for a CPU (/proc/pressure/cpu), or null where PSI is unavailable. */

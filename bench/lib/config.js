@@ -23,10 +23,17 @@ const DEFAULTS = {
   micro: true, // run bench/micro/validate.js and put its table in the report
   install: true, // npm install --prefix bench when bench/node_modules is missing or stale
   reportFrom: '', // render the report from a saved run (bench/.build/last-run.json) instead of measuring
+  dist: '', // the built Rivet to measure: a dist/ directory (e.g. printed by bench/tools/build-at.js); empty = the repository's dist/
+  hostile: true, // run the hostile-bodies stage (bench/lib/hostile.js) and put its section in the report
+  hostileServers: 'node-http,fastify,rivet', // the servers of the hostile-bodies stage
+  hostileRounds: 3, // interleaved rounds of the invalid-POST load
+  hostileDuration: 3, // measured seconds of the invalid-POST load per round (after --warmup)
+  hostileReps: 5, // times each hostile body is sent alone (fewer when one costs seconds)
+  hostileWindow: 3, // seconds during which four senders keep hostile bodies in flight while the probe runs
 };
 
-const NUMERIC = new Set(['duration', 'warmup', 'rounds', 'connections', 'pipelining', 'coldstartRuns']);
-const BOOLEAN = new Set(['profile', 'pin', 'perf', 'coldstartPin', 'micro', 'install']);
+const NUMERIC = new Set(['duration', 'warmup', 'rounds', 'connections', 'pipelining', 'coldstartRuns', 'hostileRounds', 'hostileDuration', 'hostileReps', 'hostileWindow']);
+const BOOLEAN = new Set(['profile', 'pin', 'perf', 'coldstartPin', 'micro', 'install', 'hostile']);
 // Flags are kebab-case (--coldstart-runs), keys camelCase, environment variables BENCH_COLDSTART_RUNS.
 const flagOf = (key) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 const keyOf = (flag) => flag.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
@@ -49,11 +56,14 @@ const HELP = `Usage: node bench/run.js [options]   (each option also reads BENCH
                       rivet-before / rivet-after (with BENCH_BEFORE_DIST / BENCH_AFTER_DIST)
   --coldstart-pin     pin cold-started apps to the server core (default: both cores)
   --no-micro          skip the DTO pipe micro-benchmark (bench/micro/validate.js)
+  --no-hostile        skip the hostile-bodies stage (bench/lib/hostile.js; its options: node bench/hostile.js --help)
+  --dist <dir>        measure this built Rivet (a dist/ directory, e.g. from bench/tools/build-at.js) instead of dist/
   --no-install        never run npm install --prefix bench (fail if the peers are missing)
   --out <file|->      Markdown report path, "-" to skip      (default bench/RESULTS.md)
   --report-from <json> only render the report from a saved run (every run saves bench/.build/last-run.json)`;
 
-function parseConfig(argv = process.argv.slice(2), env = process.env) {
+/** `help` is the text --help prints (bench/hostile.js has its own). */
+function parseConfig(argv = process.argv.slice(2), env = process.env, help = HELP) {
   const config = { ...DEFAULTS };
   for (const key of Object.keys(DEFAULTS)) {
     const v = env[envOf(key)];
@@ -62,17 +72,17 @@ function parseConfig(argv = process.argv.slice(2), env = process.env) {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') {
-      console.log(HELP);
+      console.log(help);
       process.exit(0);
     }
-    if (!arg.startsWith('--')) throw new Error(`Unexpected argument "${arg}".\n${HELP}`);
+    if (!arg.startsWith('--')) throw new Error(`Unexpected argument "${arg}".\n${help}`);
     let [flag, value] = arg.slice(2).split(/=(.*)/s, 2);
     if (flag.startsWith('no-') && BOOLEAN.has(keyOf(flag.slice(3)))) {
       config[keyOf(flag.slice(3))] = false;
       continue;
     }
     const key = keyOf(flag);
-    if (!(key in DEFAULTS)) throw new Error(`Unknown option "--${flag}".\n${HELP}`);
+    if (!(key in DEFAULTS)) throw new Error(`Unknown option "--${flag}".\n${help}`);
     if (value === undefined) value = BOOLEAN.has(key) ? 'true' : argv[++i];
     if (value === undefined) throw new Error(`Option "--${flag}" needs a value.`);
     config[key] = coerce(key, value);
@@ -86,7 +96,7 @@ function coerce(key, value) {
   const n = Number(value);
   const min = key === 'warmup' || key === 'coldstartRuns' ? 0 : 1;
   if (!Number.isFinite(n) || n < min) throw new Error(`--${flagOf(key)} must be a number ≥ ${min}, got "${value}".`);
-  return key === 'duration' || key === 'warmup' ? n : Math.floor(n);
+  return key === 'duration' || key === 'warmup' || key === 'hostileDuration' || key === 'hostileWindow' ? n : Math.floor(n);
 }
 
 module.exports = { parseConfig, DEFAULTS };

@@ -141,42 +141,48 @@ function ratioMatrix({ rows, refs }, servers, routes, key) {
   return markdownTable(['route', ...servers.map(display)], body);
 }
 
+/**
+ * The verdict on one throughput target `t` ({ route, vs, min, text }) for `subject`: req/s over the rounds where both
+ * servers were saturated, else the user-space instruction ratio; both shown, and where they disagree, both verdicts.
+ * With `cpuFallback`, a run without instruction counts (no perf) reads the server-CPU-per-request ratio instead.
+ */
+function throughputVerdict(summary, t, subject = SUBJECT, { cpuFallback = false } = {}) {
+  const get = (routeId, server) => summary.rows.find((r) => r.routeId === routeId && r.server === server);
+  const row = get(t.route, subject);
+  const v = row?.vs[t.vs];
+  if (v === undefined) return { text: t.text, measured: 'not measured in this run', verdict: '–' };
+  const byCpu = cpuFallback && v.userInsRatio === null && v.cpuRatio !== null;
+  const witness = byCpu ? 'CPU per request' : 'instructions';
+  const byIns = byCpu ? v.cpuRatio >= t.min : v.userInsRatio === null ? null : v.userInsRatio >= t.min;
+  // req/s decides only over rounds where both servers were saturated; with none, the instructions decide.
+  const sat = v.satPerRound.length;
+  const byRps = sat === 0 ? null : v.satRatio >= t.min;
+  const per = v.ratioPerRound.map((x) => x.toFixed(2)).join(', ');
+  // autocannon shares one core with the runner: near 100% it, not the server, caps req/s and ratios drift to 1.
+  const ref = get(t.route, t.vs);
+  const genBound = [row, ref].some((x) => x !== undefined && x.loadCpu !== null && x.loadCpu >= 0.9);
+  const rps = sat === v.ratioPerRound.length
+    ? `req/s ${fmtRatio(v.ratio)} [${per}]`
+    : sat === 0
+      ? `req/s ${fmtRatio(v.ratio)} [${per}], no round with both servers saturated`
+      : `req/s ${fmtRatio(v.satRatio)} over the ${sat} round${sat === 1 ? '' : 's'} with both servers saturated (all rounds ${fmtRatio(v.ratio)} [${per}])`;
+  const yes = (b) => (b ? 'met' : 'not met');
+  let verdict;
+  if (byRps === null) verdict = byIns === null ? '**inconclusive**' : `**${yes(byIns)}** by ${witness} (req/s inconclusive)`;
+  else if (byIns === null || byIns === byRps) verdict = `**${yes(byRps)}**`;
+  else verdict = `**${yes(byRps)}** by req/s, **${yes(byIns)}** by ${witness}`;
+  return {
+    text: t.text, route: t.route, vs: t.vs, min: t.min, ratio: v.ratio, satRatio: v.satRatio, insRatio: v.insRatio, userInsRatio: v.userInsRatio, cpuRatio: v.cpuRatio,
+    met: byRps ?? byIns,
+    measured: `${rps}; user instr ${fmtRatio(v.userInsRatio)}, all instr ${fmtRatio(v.insRatio)}${byCpu ? ` (no perf counters), server CPU per request ${fmtRatio(v.cpuRatio)}` : ''}${genBound ? '; load generator ≥ 90% CPU (req/s ratio compressed towards 1)' : ''}`,
+    verdict,
+  };
+}
+
 /** The issue-8 verdicts for SUBJECT: throughput per route, RSS, cold start. */
 function verdicts(summary, { coldStart }) {
-  const out = [];
+  const out = THROUGHPUT.map((t) => throughputVerdict(summary, t));
   const get = (routeId, server) => summary.rows.find((r) => r.routeId === routeId && r.server === server);
-  for (const t of THROUGHPUT) {
-    const row = get(t.route, SUBJECT);
-    const v = row?.vs[t.vs];
-    if (v === undefined) {
-      out.push({ text: t.text, measured: 'not measured in this run', verdict: '–' });
-      continue;
-    }
-    const byIns = v.userInsRatio === null ? null : v.userInsRatio >= t.min;
-    // req/s decides only over rounds where both servers were saturated; with none, the instructions decide.
-    const sat = v.satPerRound.length;
-    const byRps = sat === 0 ? null : v.satRatio >= t.min;
-    const per = v.ratioPerRound.map((x) => x.toFixed(2)).join(', ');
-    // autocannon shares one core with the runner: near 100% it, not the server, caps req/s and ratios drift to 1.
-    const ref = get(t.route, t.vs);
-    const genBound = [row, ref].some((x) => x !== undefined && x.loadCpu !== null && x.loadCpu >= 0.9);
-    const rps = sat === v.ratioPerRound.length
-      ? `req/s ${fmtRatio(v.ratio)} [${per}]`
-      : sat === 0
-        ? `req/s ${fmtRatio(v.ratio)} [${per}], no round with both servers saturated`
-        : `req/s ${fmtRatio(v.satRatio)} over the ${sat} round${sat === 1 ? '' : 's'} with both servers saturated (all rounds ${fmtRatio(v.ratio)} [${per}])`;
-    const yes = (b) => (b ? 'met' : 'not met');
-    let verdict;
-    if (byRps === null) verdict = byIns === null ? '**inconclusive**' : `**${yes(byIns)}** by instructions (req/s inconclusive)`;
-    else if (byIns === null || byIns === byRps) verdict = `**${yes(byRps)}**`;
-    else verdict = `**${yes(byRps)}** by req/s, **${yes(byIns)}** by instructions`;
-    out.push({
-      text: t.text, route: t.route, vs: t.vs, min: t.min, ratio: v.ratio, satRatio: v.satRatio, insRatio: v.insRatio, userInsRatio: v.userInsRatio,
-      met: byRps ?? byIns,
-      measured: `${rps}; user instr ${fmtRatio(v.userInsRatio)}, all instr ${fmtRatio(v.insRatio)}${genBound ? '; load generator ≥ 90% CPU (req/s ratio compressed towards 1)' : ''}`,
-      verdict,
-    });
-  }
   const rssDeltas = summary.rows.filter((r) => r.server === SUBJECT).map((r) => {
     const base = get(r.routeId, 'node-http');
     return base === undefined || r.rss === null || base.rss === null ? null : { route: r.route, delta: r.rss - base.rss };
@@ -284,7 +290,7 @@ problem+json issues; ajv only answers false).`;
 }
 
 function markdown(r) {
-  const { facts, config, pin, perf, started, finished, loadBefore, loadAfter, pressure, summary, samples, versions, git, coldStart, micro, history, servers, routes } = r;
+  const { facts, config, pin, perf, started, finished, loadBefore, loadAfter, pressure, summary, samples, versions, git, coldStart, micro, history, servers, routes, hostileSection } = r;
   const refs = summary.refs;
   const others = servers;
   const perRound = samples.map((s) => `| ${s.round} | ${s.route} | ${display(s.server)} | ${fmtInt(s.rps)} | ${fmtMs(s.p99)} | ${fmtMB(s.rss)} | ${fmtPct(s.serverCpu)} | ${fmtPct(s.loadCpu)} | ${fmtUs(s.cpuPerReq)} | ${fmtK(s.insPerReq)} | ${fmtK(s.userInsPerReq)} | ${fmtK(s.cycPerReq)} |`);
@@ -377,6 +383,10 @@ node:http's in MB; the target is Rivet ≤ node:http + 15 MB.`;
 
 ${microSection(micro)}
 
+## Hostile bodies
+
+${hostileSection ?? '_Not run (`--no-hostile`)._'}
+
 ## Before/after
 
 ${history.trim()}
@@ -426,4 +436,7 @@ Reproduce: \`npm run bench\` (defaults), or e.g. \`BENCH_DURATION=3 BENCH_ROUNDS
 `;
 }
 
-module.exports = { summarize, textTable, verdictLines, verdicts, outliers, machineFacts, markdown, display, SATURATED };
+module.exports = {
+  summarize, textTable, verdictLines, verdicts, throughputVerdict, outliers, machineFacts, markdown, markdownTable, display, SATURATED,
+  fmtInt, fmtMs, fmtMB, fmtPct, fmtRatio, fmtK, fmtUs,
+};

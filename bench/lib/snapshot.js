@@ -1,7 +1,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const { BUILD, ROOT } = require('./compile');
 
 const SNAPSHOT = path.join(BUILD, 'rivet');
@@ -13,14 +13,19 @@ const SNAPSHOT = path.join(BUILD, 'rivet');
  * `npm run build` deletes and rewrites dist/ at any moment; a run measures one build from start to end.
  * The copy resolves its own dependencies from the root node_modules (a link), exactly as dist/ does, so
  * class-validator and class-transformer stay single copies. Returns the snapshot's dist/ directory.
+ * `source` is another build to measure instead of the repository's dist/ (`--dist`, e.g. a commit built by
+ * bench/tools/build-at.js, whose package.json sits beside its dist/).
  */
-function snapshotDist() {
-  const dist = path.join(ROOT, 'dist');
-  if (!fs.existsSync(path.join(dist, 'index.js'))) throw new Error('dist/ is missing: run `npm run build` first (or use `npm run bench`).');
+function snapshotDist(source = '') {
+  const dist = source === '' ? path.join(ROOT, 'dist') : path.resolve(source);
+  if (!fs.existsSync(path.join(dist, 'index.js'))) {
+    throw new Error(source === '' ? 'dist/ is missing: run `npm run build` first (or use `npm run bench`).' : `${dist} holds no built Rivet (index.js): give a dist/ directory, e.g. the one bench/tools/build-at.js prints.`);
+  }
+  const pkg = source === '' ? path.join(ROOT, 'package.json') : path.join(dist, '..', 'package.json');
   fs.rmSync(SNAPSHOT, { recursive: true, force: true });
   fs.mkdirSync(SNAPSHOT, { recursive: true });
   fs.cpSync(dist, path.join(SNAPSHOT, 'dist'), { recursive: true });
-  fs.copyFileSync(path.join(ROOT, 'package.json'), path.join(SNAPSHOT, 'package.json'));
+  fs.copyFileSync(fs.existsSync(pkg) ? pkg : path.join(ROOT, 'package.json'), path.join(SNAPSHOT, 'package.json'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(SNAPSHOT, 'node_modules'), 'dir');
   const modules = path.join(BUILD, 'node_modules');
   fs.mkdirSync(modules, { recursive: true });
@@ -32,4 +37,28 @@ function snapshotDist() {
   return path.join(SNAPSHOT, 'dist');
 }
 
-module.exports = { snapshotDist, SNAPSHOT };
+/**
+ * Which source the measured build came from: for the repository's dist/, the commit and whether lib/ had
+ * uncommitted changes (others work in parallel); for a `--dist` built by bench/tools/build-at.js (bench/.build/at-<sha>/),
+ * that commit's committed lib/.
+ */
+function describeBuild(source = '') {
+  try {
+    if (source !== '') {
+      const dist = path.resolve(source);
+      const at = /(?:^|[\\/])at-([0-9a-f]{7,40})[\\/]dist[\\/]?$/.exec(dist);
+      const built = fs.statSync(path.join(dist, 'index.js')).mtime.toISOString();
+      return at === null
+        ? `built ${built} in ${path.relative(ROOT, dist) || dist} (--dist), copied to bench/.build/rivet/ at ${new Date().toISOString()} and loaded from there for the whole run`
+        : `built ${built} by bench/tools/build-at.js from commit ${at[1]} (its committed lib/ only), copied to bench/.build/rivet/ at ${new Date().toISOString()} and loaded from there for the whole run`;
+    }
+    const head = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['-C', ROOT, 'status', '--porcelain', '--', 'lib'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
+    const built = fs.statSync(path.join(ROOT, 'dist', 'index.js')).mtime.toISOString();
+    return `built ${built} from commit ${head}${dirty > 0 ? ` plus uncommitted changes to ${dirty} path${dirty === 1 ? '' : 's'} in lib/ (work in progress by other engineers)` : ''}, copied to bench/.build/rivet/ at ${new Date().toISOString()} and loaded from there for the whole run`;
+  } catch {
+    return 'git state unknown';
+  }
+}
+
+module.exports = { snapshotDist, describeBuild, SNAPSHOT };

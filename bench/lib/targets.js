@@ -19,4 +19,17 @@ const RSS_HEADROOM = 15 * 1024 * 1024;
 /** Cold start of the generated 100-controller / 300-route app to its first response, median. */
 const COLD_START_MS = 300;
 
-module.exports = { THROUGHPUT, RSS_HEADROOM, COLD_START_MS, SUBJECT: 'rivet' };
+/**
+ * Issue 15's targets (bench/lib/hostile.js, reported in the "Hostile bodies" section): the invalid POST's throughput
+ * against Fastify with its default ajv; each hostile body answered with one of `statuses` in under `cpuMs` of server
+ * CPU (median over the repetitions, /proc/<pid>/stat); the GET /hello probe's longest wait with four such bodies in
+ * flight at most `probeMs`.
+ */
+const HOSTILE = {
+  invalid: { route: 'invalid', vs: 'fastify', min: 1.0, text: 'Invalid POST (2 constraints broken) ≥ 1.00× Fastify with ajv, Rivet listing every failure' },
+  statuses: [400, 413, 422],
+  cpuMs: 50,
+  probeMs: 100,
+};
+
+module.exports = { THROUGHPUT, RSS_HEADROOM, COLD_START_MS, HOSTILE, SUBJECT: 'rivet' };

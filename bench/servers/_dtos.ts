@@ -36,6 +36,20 @@ export class CreateOrder {
   @IsOptional() @IsArray() @ArrayMaxSize(10) @IsString({ each: true }) tags?: string[];
 }
 
+/**
+ * A category and its parent: a self-referencing DTO. With ShopOrder below it is the body of
+ * POST /shops/:shop/orders, the route the hostile-bodies stage (bench/lib/hostile.js) sends its bodies to.
+ */
+export class Category {
+  @IsString() @Length(1, 50) name!: string;
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Category) parent?: Category;
+}
+
+/** The nested order (CreateOrder) with an optional category chain of any depth. */
+export class ShopOrder extends CreateOrder {
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => Category) category?: Category;
+}
+
 /** The GET answers, declared as response types like the Fastify server's response schemas. */
 export class Hello {
   @IsString() hello!: string;

@@ -16,6 +16,13 @@ const order = object({
   tags: { type: 'array', maxItems: 10, items: { type: 'string' } },
 }, ['customer', 'lines']);
 
+// POST /shops/:shop/orders (bench/lib/hostile.js): the order plus an optional self-referencing category chain.
+const category = object({ name: text(1, 50), parent: { $ref: '#/definitions/category' } }, ['name']);
+const shopOrder = {
+  ...object({ ...order.properties, category: { $ref: '#/definitions/category' } }, order.required),
+  definitions: { category },
+};
+
 const withId = (schema) => ({ ...schema, required: ['id', ...schema.required], properties: { id: { type: 'integer' }, ...schema.properties } });
 
 const item = object({ id: { type: 'integer' }, name: { type: 'string' }, price: { type: 'number' }, inStock: { type: 'boolean' }, tags: { type: 'array', items: { type: 'string' } } });
@@ -31,4 +38,10 @@ module.exports = {
   createUser: { body: user, response: { 201: withId(user) } },
   createOrder: { body: order, response: { 201: withId(order) } },
   list: { response: { 200: { type: 'array', items: item } } },
+  shopOrder,
+  createShopOrder: {
+    params: object({ shop: text(1, 50) }),
+    body: shopOrder,
+    response: { 201: object({ id: { type: 'integer' }, shop: { type: 'string' }, lines: { type: 'integer' } }) },
+  },
 };

@@ -29,6 +29,12 @@ app.post('/orders', { schema: schemas.createOrder }, async (request, reply) => {
   return { id: ++nextId, ...request.body };
 });
 
+// The hostile-bodies stage's route (bench/lib/hostile.js): two parameters, the nested body with a category chain.
+app.post('/shops/:shop/orders', { schema: schemas.createShopOrder }, async (request, reply) => {
+  reply.code(201);
+  return { id: ++nextId, shop: request.params.shop, lines: request.body.lines.length };
+});
+
 app.listen({ port: 0, host: '127.0.0.1' }).then(() => {
   process.stdout.write(`${app.server.address().port}\n`);
 });

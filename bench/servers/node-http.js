@@ -72,8 +72,35 @@ function validOrder(v) {
   return order;
 }
 
-/** Reads a JSON body (limit, content type), validates it with `validate`, answers 201 with `{ id, ...valid }`. */
-function create(req, res, validate) {
+/** A category chain ({ name, parent?: category }) of any depth, walked in a loop; null when any level is invalid. */
+function validCategory(v) {
+  let head = null;
+  let tail = null;
+  for (let level = v; level !== undefined; level = level.parent) {
+    if (!isObject(level) || !isText(level.name, 1, 50)) return null;
+    const copy = { name: level.name };
+    if (tail === null) head = copy;
+    else tail.parent = copy;
+    tail = copy;
+  }
+  return head;
+}
+
+/** POST /shops/:shop/orders (bench/lib/hostile.js): the order plus an optional category chain. */
+function validShopOrder(v) {
+  const order = validOrder(v);
+  if (order === null || v.category === undefined) return order;
+  const category = validCategory(v.category);
+  if (category === null) return null;
+  order.category = category;
+  return order;
+}
+
+/**
+ * Reads a JSON body (limit, content type), validates it with `validate`, answers 201 with `answer(valid)`
+ * (by default `{ id, ...valid }`).
+ */
+function create(req, res, validate, answer = (valid) => ({ id: ++nextId, ...valid })) {
   const type = req.headers['content-type'];
   if (type === undefined || !type.startsWith('application/json')) return send(res, 415, { error: 'unsupported media type' });
   const chunks = [];
@@ -92,7 +119,7 @@ function create(req, res, validate) {
     }
     const valid = validate(body);
     if (valid === null) return send(res, 422, { error: 'validation failed' });
-    send(res, 201, { id: ++nextId, ...valid });
+    send(res, 201, answer(valid));
   });
 }
 
@@ -116,6 +143,18 @@ const server = http.createServer((req, res) => {
   if (path.startsWith('/items/') && path.indexOf('/', 7) === -1 && method === 'GET') return item(res, path.slice(7), q === -1 ? '' : url.slice(q + 1));
   if (path === '/users' && method === 'POST') return create(req, res, validUser);
   if (path === '/orders' && method === 'POST') return create(req, res, validOrder);
+  if (path.startsWith('/shops/') && path.endsWith('/orders') && method === 'POST') {
+    const segment = path.slice(7, -7);
+    if (segment === '' || segment.includes('/')) return send(res, 404, { error: 'not found' });
+    let shop;
+    try {
+      shop = decodeURIComponent(segment);
+    } catch {
+      return send(res, 400, { error: 'bad path' });
+    }
+    if (shop.length > 50) return send(res, 400, { error: 'shop too long' });
+    return create(req, res, validShopOrder, (valid) => ({ id: ++nextId, shop, lines: valid.lines.length }));
+  }
   send(res, 404, { error: 'not found' });
 });
 

@@ -2,7 +2,7 @@
 // repository). Compiled by bench/run.js with @swc/core and the repository's .swcrc (decorator metadata on).
 import 'reflect-metadata';
 import { ApiResponse, Body, Controller, Get, Guard, HttpCode, Param, Post, Query, createApp, type CanActivate, type RequestContext } from 'rivetjs';
-import { CreatedOrder, CreatedUser, CreateOrder, CreateUser, Hello, ItemDto, ItemFields } from './_dtos';
+import { CreatedOrder, CreatedUser, CreateOrder, CreateUser, Hello, ItemDto, ItemFields, ShopOrder } from './_dtos';
 
 // bench/routes.js, the shared workload data. A require, not an import: the compiled file runs from
 // bench/.build/servers/, two folders under bench/, while this source sits one folder under it.
@@ -60,7 +60,18 @@ class OrdersController {
   }
 }
 
-const app = createApp({ controllers: [HelloController, ItemsController, OrdersController] });
+// The hostile-bodies stage's route (bench/lib/hostile.js): a handler with two parameters (the path's shop and the
+// nested body, whose category chain is a self-referencing DTO).
+@Controller('/shops')
+class ShopsController {
+  @Post('/:shop/orders')
+  @HttpCode(201)
+  createOrder(@Param('shop') shop: string, @Body() body: ShopOrder) {
+    return { id: ++nextId, shop, lines: body.lines.length };
+  }
+}
+
+const app = createApp({ controllers: [HelloController, ItemsController, OrdersController, ShopsController] });
 app.listen({ port: 0, host: '127.0.0.1' }).then(({ port }) => {
   process.stdout.write(`${port}\n`);
 });
