@@ -3,6 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Controller, createApp, Ctx, EventStream, Get, RequestContext, Sse } from '../../lib';
 import { serve } from '../helpers/http';
+import { waitFor } from '../helpers/wait';
 
 // A full collection before each heap reading, without starting jest with --expose-gc.
 setFlagsFromString('--expose-gc');
@@ -62,11 +63,13 @@ describe('streams and event streams under client aborts', () => {
     process.on('warning', onWarning);
     const app = createApp({ controllers: [Soak] });
     const client = await serve(app);
+    const connections = (): Promise<number> => new Promise((resolve, reject) => app.server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
     // Warm up once so lazily created module state (timers lists, parsers) is in the baseline.
     const warm = new Agent({ keepAlive: false });
     await openAndAbort(`${client.url}/soak/download`, warm);
     await openAndAbort(`${client.url}/soak/events`, warm);
-    await new Promise((r) => setTimeout(r, 50));
+    // The baseline is taken once both producers cleaned up and the server closed both sockets.
+    await waitFor(async () => cleanups === 2 && (await connections()) === 0);
     gc();
     const baseline = resources();
     const heapBefore = process.memoryUsage().heapUsed;
@@ -84,16 +87,12 @@ describe('streams and event streams under client aborts', () => {
     agent.destroy();
     warm.destroy();
 
-    const deadline = Date.now() + 5000;
-    while (cleanups < TOTAL + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => cleanups >= TOTAL + 2, 5000).catch(() => undefined);
     expect(cleanups).toBe(TOTAL + 2);
-    // Sockets close asynchronously on the server side: give them a moment, then compare.
-    let now = resources();
-    while (JSON.stringify(now) !== JSON.stringify(baseline) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-      now = resources();
-    }
-    expect(now).toEqual(baseline);
+    // Sockets close asynchronously on the server side: wait until the handles are back to the baseline (or time
+    // out), then compare, so a leak fails with the difference.
+    await waitFor(() => JSON.stringify(resources()) === JSON.stringify(baseline), 5000).catch(() => undefined);
+    expect(resources()).toEqual(baseline);
     gc();
     const growth = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
     expect(growth).toBeLessThan(16);
