@@ -157,10 +157,16 @@ function readMultipart(
     const onAbort = (): void => { if (!req.complete) fail(new BadRequestError('The client aborted the upload.')); };
     req.once('close', onAbort);
 
+    // The text fields together may weigh no more than the body limit (each one alone is capped by busboy).
+    let fieldBytes = 0;
     bb.on('field', (name, value, info) => {
       if (info.valueTruncated) return fail(tooLarge(`The form field "${name}" exceeds ${limits.fieldSize} bytes.`));
+      fieldBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+      if (fieldBytes > limits.fieldSize) return fail(tooLarge(`The form fields exceed ${limits.fieldSize} bytes in all.`));
       const prior = fields[name];
-      fields[name] = prior === undefined ? value : Array.isArray(prior) ? [...prior, value] : [prior, value];
+      if (prior === undefined) fields[name] = value;
+      else if (Array.isArray(prior)) prior.push(value);
+      else fields[name] = [prior, value];
     });
     bb.on('file', (name, stream, info) => {
       stream.on('error', ignore);

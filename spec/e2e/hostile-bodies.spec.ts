@@ -401,6 +401,15 @@ describe('hostile request bodies (issue 15)', () => {
       await expectAlive();
     }, HOSTILE_TIMEOUT);
 
+    it('answers 413 when the text fields of a multipart form weigh more than the body limit in all', async () => {
+      // Three fields of 600 KB: each under the 1 MiB a field may have, together over the body limit.
+      const { body, type } = multipart([['name', 'a'.repeat(600_000)], ['bio', 'b'.repeat(600_000)], ['x', 'c'.repeat(600_000)]]);
+      const res = await client.post('/profiles').send(body, type);
+      expectProblem(res, 413);
+      expect(res.json()).toMatchObject({ status: 413, detail: `The form fields exceed ${MiB} bytes in all.`, instance: '/profiles' });
+      await expectAlive();
+    }, HOSTILE_TIMEOUT);
+
     it('still validates a multipart form of a few fields', async () => {
       const ok = multipart([['name', 'Ada'], ['bio', 'maths']]);
       await client.post('/profiles').send(ok.body, ok.type).expect(201).expectJson({ name: 'Ada', bio: 'maths', avatar: null });
