@@ -22,18 +22,26 @@ describe('start-up', () => {
   it('loads pino only once an app turns logging on', async () => {
     const loaded: string[] = [];
     let app!: import('../lib').App;
+    let afterImport: string[] = [];
+    let afterPlainApp: string[] = [];
     jest.isolateModules(() => {
       for (const name of HEAVY) jest.dontMock(name);
+      // The real pino, recorded when it is first required.
+      jest.doMock('pino', () => { loaded.push('pino'); return jest.requireActual('pino'); });
       jest.doMock('prom-client', () => { loaded.push('prom-client'); return {}; });
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const rivet = require('../lib') as typeof import('../lib');
-      expect(loaded).toEqual([]);
+      afterImport = [...loaded];
       class Hello { hello() { return 'hi'; } }
       rivet.Get('/')(Hello.prototype, 'hello', Object.getOwnPropertyDescriptor(Hello.prototype, 'hello')!);
       rivet.Controller('/hello')(Hello);
+      rivet.createApp({ controllers: [Hello] });
+      afterPlainApp = [...loaded];
       app = rivet.createApp({ controllers: [Hello], logger: { level: 'silent' } });
     });
+    expect([afterImport, afterPlainApp]).toEqual([[], []]);
+    expect(loaded).toEqual(['pino']);
     expect((await app.inject('/hello')).body).toBe('hi');
-    expect(loaded).toEqual([]);
+    expect(loaded).toEqual(['pino']);
   });
 });
