@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, RivetError } from '../../lib';
@@ -23,13 +24,16 @@ describe('discoverControllers', () => {
 
   it('resolves patterns against the calling file whatever the working directory', () => {
     const cwd = process.cwd();
-    process.chdir(tmpdir());
+    // An empty directory of its own, rather than the shared temp directory and whatever lives there.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'rivet-discover-cwd-'));
+    process.chdir(elsewhere);
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { buildApp } = require('./fixtures/app') as typeof import('./fixtures/app');
       expect(routesOf(buildApp())).toEqual(['GET /authors AuthorsController', 'GET /books BooksController']);
     } finally {
       process.chdir(cwd);
+      rmSync(elsewhere, { recursive: true, force: true });
     }
   });
 

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { App } from '../../lib';
@@ -21,6 +22,7 @@ describeInBrowser('Swagger UI and ReDoc in headless Chromium', () => {
   let origin: string;
   let browser: Browser;
   let page: Page;
+  let browserHome: string | undefined;
   const requested: string[] = [];
   const failed: string[] = [];
 
@@ -28,7 +30,10 @@ describeInBrowser('Swagger UI and ReDoc in headless Chromium', () => {
     // The sample app as it ships (document and both pages on), on a database of its own.
     app = await buildApp({ database: ':memory:' });
     origin = (await app.listen({ port: 0, host: '127.0.0.1' })).url;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    // Chromium writes crash-report and dconf folders under HOME: give it one of its own, not the developer's.
+    browserHome = mkdtempSync(join(tmpdir(), 'rivet-chromium-home-'));
+    const env = { ...process.env, HOME: browserHome, XDG_CONFIG_HOME: join(browserHome, '.config'), XDG_CACHE_HOME: join(browserHome, '.cache') };
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, env });
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     page.on('request', (r) => { requested.push(r.url()); });
     page.on('requestfailed', (r) => { failed.push(`${r.url()} ${r.failure()?.errorText ?? ''}`); });
@@ -38,6 +43,7 @@ describeInBrowser('Swagger UI and ReDoc in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await app?.close();
+    if (browserHome !== undefined) rmSync(browserHome, { recursive: true, force: true });
   });
 
   it('lists the operations, runs one with "Try it out" and "Execute", and shows the live 200', async () => {
