@@ -22,19 +22,27 @@ async function freePort(): Promise<number> {
 /** A real redis-server on a free loopback port, without persistence; `stop()` kills it. */
 export interface RedisServer { url: string; port: number; stop(): Promise<void> }
 
-/** Starts redis-server in the foreground and resolves once it accepts connections. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * Starts redis-server in the foreground and resolves once it accepts connections. The free port is found first
+ * and bound by redis a moment later; should another process take it in between, it starts again on another one.
+ */
+export async function startRedis(attempts = 5): Promise<RedisServer> {
   const port = await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out}`)), 5000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) { clearTimeout(timer); resolve(); }
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`redis-server did not start: ${out}`)); }, 5000);
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.includes('Ready to accept connections')) { clearTimeout(timer); resolve(); }
+      });
+      child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited with ${String(code)}: ${out}`)); });
     });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited with ${String(code)}: ${out}`)); });
-  });
+  } catch (err) {
+    if (attempts > 1 && /already in use/i.test((err as Error).message)) return startRedis(attempts - 1);
+    throw err;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
