@@ -14,6 +14,15 @@ export interface ValidationIssue {
  */
 export const LISTED_ISSUES = 100;
 
+// A validation failure is an answer, not a fault: its stack is never shown or logged, and capturing it (V8 collects
+// the frames when the error is made) was the largest cost of a 422. Set to 0 while the error is constructed.
+let savedStackLimit = Error.stackTraceLimit;
+const withoutStack = (): undefined => {
+  savedStackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  return undefined;
+};
+
 /** 422: the request is well-formed but its values break the route's declared constraints. */
 export class ValidationFailedError extends HttpError {
   /** The first {@link LISTED_ISSUES} issues. */
@@ -23,7 +32,8 @@ export class ValidationFailedError extends HttpError {
 
   constructor(errors: ValidationIssue[], detail?: string, omitted = 0) {
     const total = errors.length + omitted;
-    super(422, detail ?? summarize(errors, total));
+    super(422, detail ?? summarize(errors, total), withoutStack());
+    Error.stackTraceLimit = savedStackLimit;
     if (errors.length > LISTED_ISSUES) errors = errors.slice(0, LISTED_ISSUES);
     this.errors = errors;
     this.omitted = total - errors.length;
