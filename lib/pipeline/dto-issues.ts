@@ -2,12 +2,6 @@ import type { ValidationArguments } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata';
 import { LISTED_ISSUES, ValidationFailedError, type ValidationIssue } from '../errors/validation-error';
 
-// class-validator words its messages with this function; its module is not in the package's exports map.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { ValidationUtils } = require('class-validator/cjs/validation/ValidationUtils') as {
-  ValidationUtils: { replaceMessageSpecialTokens(message: unknown, args: ValidationArguments): string };
-};
-
 /** The message of one failed check, for the object and value it failed on (worded on demand, past the cap never). */
 export type MessageOf = (object: object, value: unknown) => string;
 
@@ -47,17 +41,38 @@ export class IssueSink {
   }
 }
 
-/** The message class-validator's ValidationExecutor.createValidationError writes for a failed constraint. */
+/**
+ * The message class-validator's ValidationExecutor.createValidationError writes for a failed constraint: the
+ * decorator's `message` (text or function) or the constraint's `defaultMessage`, with its tokens replaced as
+ * ValidationUtils.replaceMessageSpecialTokens does (`$constraint1`…, then `$value` for a string, number or boolean,
+ * then `$property` and `$target`). The constraints' texts are made once here, not per failure.
+ */
 export function constraintMessage(meta: ValidationMetadata, instance: { defaultMessage?: (args: ValidationArguments) => string }): MessageOf {
+  const constraints: unknown[] | undefined = Array.isArray(meta.constraints) ? meta.constraints : undefined;
+  const tokens = (constraints ?? []).map((c, i): [string, string] => [`$constraint${i + 1}`, constraintText(c)]);
+  const property = meta.propertyName;
   return (object, value) => {
     const args: ValidationArguments = {
       targetName: object.constructor ? object.constructor.name : (undefined as unknown as string),
-      property: meta.propertyName, object, value, constraints: meta.constraints,
+      property, object, value, constraints: meta.constraints,
     };
     let message: unknown = meta.message || '';
     if (!meta.message && instance.defaultMessage instanceof Function) message = instance.defaultMessage(args);
-    return ValidationUtils.replaceMessageSpecialTokens(message, args);
+    let text = message instanceof Function ? (message as (a: ValidationArguments) => unknown)(args) : message;
+    if (typeof text !== 'string' || text === '') return text as string;
+    for (const [token, replacement] of tokens) text = (text as string).replaceAll(token, replacement);
+    if (value !== undefined && value !== null && (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number')) {
+      text = (text as string).replaceAll('$value', String(value));
+    }
+    return (text as string).replaceAll('$property', property).replaceAll('$target', String(args.targetName));
   };
+}
+
+/** class-validator's constraintToString: a list joined with ", ", a symbol's description, else the value as text. */
+function constraintText(constraint: unknown): string {
+  if (Array.isArray(constraint)) return constraint.join(', ');
+  if (typeof constraint === 'symbol') return `${constraint.description}`;
+  return `${constraint as string}`;
 }
 
 const UNKNOWN_VALUE = (): string => 'an unknown value was passed to the validate function';

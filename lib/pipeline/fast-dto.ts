@@ -192,8 +192,9 @@ function generate(entry: Compiled, compiled: Map<Function, Compiled | null>): vo
       const args: ValidationArguments = { targetName, property: meta.propertyName, object: {}, value: undefined, constraints: meta.constraints };
       const validate = constraint.instance.validate.bind(constraint.instance);
       const inline = inlineFor(meta.name, meta.constraints, validate, args);
-      const generic = (x: string): string => `(${ref(args)}.object = o, ${ref(args)}.value = v, ${ref(constraint.instance)}.validate(${x}, ${ref(args)}) === true)`;
-      const test = (x: string): string => (inline === null ? generic(x) : inline.exact ? inline.expr(x, ref) : `(${inline.expr(x, ref)} || ${generic(x)})`);
+      const generic = (x: string): string => `${ref(holds)}(${ref(constraint.instance)}, ${x}, ${ref(args)}, o, v)`;
+      const test = (x: string): string => (inline === null ? generic(x) : inline.exact ? inline.expr(x, ref)
+        : inline.refute === undefined ? `(${inline.expr(x, ref)} || ${generic(x)})` : `(${inline.expr(x, ref)} || (!${inline.refute(x, ref)} && ${generic(x)}))`);
       // class-validator tests every element of an array, Set or Map for `each`; any false fails the constraint.
       const verdict = meta.each
         ? `if (Array.isArray(v)) { ok = true; for (let i = 0; i < v.length; i++) { const x = v[i]; if (!${test('x')}) { ok = false; break; } } } else if (v instanceof Set || v instanceof Map) { ok = true; for (const x of (v instanceof Map ? v.values() : v)) if (!${test('x')}) { ok = false; break; } } else ok = ${test('v')};`
@@ -223,6 +224,21 @@ function generate(entry: Compiled, compiled: Map<Function, Compiled | null>): vo
   const make = new Function('R', 'C', 'H', `return [function build(p) { ${build.join(' ')} }, function check(o) { ${check.join(' ')} }, function explain(o, S) { ${explain.join(' ')} }];`) as
     (r: unknown[], c: Function, h: (o: object, k: string) => boolean) => [Compiled['build'], Compiled['check'], Compiled['explain']];
   [entry.build, entry.check, entry.explain] = make(refs, entry.ctor, Object.hasOwn);
+}
+
+/**
+ * A constraint's own verdict on `value`, with arguments as class-validator passes them (`object`, and `value` the
+ * property's whole value, also for `each`). A constraint that throws on a value it cannot read refuses it: validator.js's
+ * `isEmail` throws a URIError on a lone surrogate (`"\ud800@x.io"`), which would otherwise be a 500.
+ */
+function holds(instance: ConstraintMetadata['instance'], value: unknown, args: ValidationArguments, object: object, whole: unknown): boolean {
+  args.object = object;
+  args.value = whole;
+  try {
+    return instance.validate(value, args) === true;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -17,10 +17,10 @@ function constraintOf(decorator: PropertyDecorator): { name: string | undefined;
   return { name: meta.name, constraints: meta.constraints, validate: (v, a) => instance.validate(v, a), args };
 }
 
-function compile(inline: Inline): (x: unknown) => boolean {
+function compile(inline: Inline, part: 'expr' | 'refute' = 'expr'): (x: unknown) => boolean {
   const refs: unknown[] = [];
   const ref = (value: unknown): string => `R[${refs.push(value) - 1}]`;
-  const fn = new Function('R', 'x', `return ${inline.expr('x', ref)};`) as (r: unknown[], x: unknown) => boolean;
+  const fn = new Function('R', 'x', `return ${inline[part]!('x', ref)};`) as (r: unknown[], x: unknown) => boolean;
   return (x) => fn(refs, x);
 }
 
@@ -85,6 +85,36 @@ describe('inlineFor: class-validator built-ins as inline code', () => {
     }
     expect(sure('abc')).toBe(true);
     expect(sure('😀😀')).toBe(false); // 4 code units, 2 characters: validator.js decides
+  });
+
+  it('refuses without the real check only what the real check refuses (IsEmail, Length, IsNumber)', () => {
+    const next = rng(9);
+    const ALPHABET = 'abc@.-_😀\uFE0F "é';
+    const strings = Array.from({ length: 10_000 }, () => Array.from({ length: Math.floor(next() * 12) }, () => ALPHABET[Math.floor(next() * ALPHABET.length)]).join(''));
+    for (const decorator of [IsEmail(), Length(2, 5), IsNumber()]) {
+      const c = constraintOf(decorator);
+      const inline = inlineFor(c.name, c.constraints, c.validate, c.args)!;
+      const refute = compile(inline, 'refute');
+      let refuted = 0;
+      for (const value of [...strings, ...VALUES]) {
+        if (!refute(value)) continue;
+        refuted++;
+        let real = false;
+        try { real = c.validate(value, { ...c.args, value }) === true; } catch { /* validator.js throws on lone surrogates: a no too */ }
+        expect([value, real]).toEqual([value, false]);
+      }
+      expect(refuted).toBeGreaterThan(1_000);
+    }
+  });
+
+  it('drops the inline of a custom constraint whose "no" the refutation would contradict', () => {
+    class Lenient { value!: unknown; }
+    registerDecorator({ name: 'isEmail', target: Lenient, propertyName: 'value', validator: { validate: (v: unknown) => typeof v === 'string' } });
+    const storage = getMetadataStorage();
+    const [meta] = storage.getTargetValidationMetadatas(Lenient, '', false, false, undefined);
+    const instance = storage.getTargetValidatorConstraints(meta.constraintCls)[0].instance as { validate(v: unknown, a: ValidationArguments): unknown };
+    const args: ValidationArguments = { targetName: 'Lenient', property: 'value', object: {}, value: undefined, constraints: meta.constraints ?? [] };
+    expect(inlineFor(meta.name, meta.constraints, (v, a) => instance.validate(v, a), args)).toBeNull();
   });
 
   it('treats finite numbers as IsNumber() does and leaves maxDecimalPlaces to class-validator', () => {

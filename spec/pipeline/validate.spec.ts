@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Type } from 'class-transformer';
 import {
-  IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Min, Validate, ValidateNested, ValidatorConstraint,
+  IsArray, IsBoolean, IsEmail, IsInt, IsOptional, IsString, Length, Min, Validate, ValidateNested, ValidatorConstraint,
   type ValidatorConstraintInterface,
 } from 'class-validator';
 import { ValidationFailedError } from '../../lib/errors/validation-error';
@@ -176,6 +176,17 @@ describe('compileDtoPipe', () => {
     it('throws synchronously when the body is not an object even though the pipe is async', () => {
       expect(issuesOf(() => pipe('x'))).toEqual([{ loc: ['body'], msg: 'must be a JSON object, got string', type: 'type' }]);
     });
+  });
+});
+
+describe('compileDtoPipe on values a constraint cannot read', () => {
+  class Contact { @IsEmail() email!: string; @Length(1, 5) code!: string; }
+
+  it('refuses an address with a lone surrogate (validator.js throws a URIError on it) with the constraint\'s 422', () => {
+    const pipe = compileDtoPipe(Contact, 'body');
+    expect(issuesOf(() => pipe({ email: 'a\ud800@example.com', code: '\udc00' }))).toEqual([
+      { loc: ['body', 'email'], msg: 'email must be an email', type: 'isEmail' },
+    ]);
   });
 });
 
