@@ -17,9 +17,9 @@ const { parseConfig } = require('./lib/config');
 const { compileServers, BUILD, ROOT } = require('./lib/compile');
 const { ensurePeers, checkSingleCopies, peerVersions } = require('./lib/peers');
 const { snapshotDist, describeBuild } = require('./lib/snapshot');
-const { pinning, pinSelf, startServer, stopServer, sample } = require('./lib/process');
-const { checkRoute, load } = require('./lib/load');
-const { perfAvailable, startCounting } = require('./lib/perf');
+const { pinning, pinSelf, startServer, stopServer } = require('./lib/process');
+const { checkRoute, load, measuredLoad } = require('./lib/load');
+const { perfAvailable } = require('./lib/perf');
 const { coldStart } = require('./lib/coldstart');
 const { summarize, textTable, verdictLines, outliers, machineFacts, markdown, display } = require('./lib/report');
 const { runHostile } = require('./lib/hostile');
@@ -87,31 +87,8 @@ async function main() {
         for (const spec of [...routes, ...checks]) await checkRoute(name, server.port, spec);
         for (const route of routes) {
           if (config.warmup > 0) await load(server.port, route, { ...config, duration: config.warmup });
-          const counter = perf ? startCounting(server.pid) : null;
-          if (counter !== null) await new Promise((r) => setTimeout(r, 200)); // let perf attach before the load starts
-          const before = sample(server.pid);
-          const cpuBefore = process.cpuUsage();
-          const t0 = process.hrtime.bigint();
-          const result = await load(server.port, route, config);
-          const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-          const cpu = process.cpuUsage(cpuBefore);
-          const after = sample(server.pid);
-          const counts = counter === null ? { instructions: null, cycles: null, 'instructions:u': null } : await counter.stop();
-          const per = (n) => (n === null || result.requests.total === 0 ? null : n / result.requests.total);
-          const s = {
-            round, server: name, route: route.id,
-            rps: result.requests.average,
-            p99: result.latency.p99,
-            rss: after.rss,
-            serverCpu: before.cpu === null || after.cpu === null ? null : (after.cpu - before.cpu) / wall,
-            // Server CPU time per answered request: far less sensitive than req/s to other work on a shared machine.
-            cpuPerReq: before.cpu === null || after.cpu === null || result.requests.total === 0 ? null : ((after.cpu - before.cpu) / result.requests.total) * 1e6,
-            insPerReq: per(counts.instructions),
-            cycPerReq: per(counts.cycles),
-            userInsPerReq: per(counts['instructions:u']),
-            loadCpu: (cpu.user + cpu.system) / 1e6 / wall,
-            non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts,
-          };
+          const { result, sample: measured } = await measuredLoad(server, route, config, perf);
+          const s = { round, server: name, route: route.id, ...measured, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts };
           samples.push(s);
           const bad = s.non2xx + s.errors + s.timeouts;
           console.log(`  round ${round}  ${display(name).padEnd(12)} ${route.id.padEnd(6)} ${Math.round(s.rps).toLocaleString('en-US').padStart(8)} req/s  p99 ${s.p99} ms  cpu ${s.cpuPerReq === null ? '–' : s.cpuPerReq.toFixed(1)} µs/req${s.insPerReq === null ? '' : `  ${(s.insPerReq / 1000).toFixed(1)}k instr/req (${(s.userInsPerReq / 1000).toFixed(1)}k user)`}  rss ${(s.rss / 1048576).toFixed(1)} MB${bad > 0 ? `  !! ${s.non2xx} non-2xx, ${s.errors} errors, ${s.timeouts} timeouts` : ''}`);

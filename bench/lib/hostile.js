@@ -27,8 +27,7 @@ const fs = require('node:fs');
 const http = require('node:http');
 const { spawnSync } = require('node:child_process');
 const { startServer, sample } = require('./process');
-const { checkRoute, load } = require('./load');
-const { startCounting } = require('./perf');
+const { checkRoute, load, measuredLoad } = require('./load');
 const { median } = require('./stats');
 const { API_KEY, USER, ORDER } = require('../routes');
 
@@ -179,30 +178,11 @@ const alive = (server) => server.child.exitCode === null && server.child.signalC
 /** Part 1: one measured autocannon load of the invalid POST, as a sample in run.js's format (bad = unexpected statuses). */
 async function loadInvalid(server, name, round, { config, perf }) {
   if (config.warmup > 0) await load(server.port, INVALID_ROUTE, { ...config, duration: config.warmup });
-  const counter = perf ? startCounting(server.pid) : null;
-  if (counter !== null) await sleep(200);
-  const before = sample(server.pid);
-  const cpu0 = process.cpuUsage();
-  const t0 = process.hrtime.bigint();
-  const result = await load(server.port, INVALID_ROUTE, { ...config, duration: config.hostileDuration });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  const cpu = process.cpuUsage(cpu0);
-  const after = sample(server.pid);
-  const counts = counter === null ? { instructions: null, cycles: null, 'instructions:u': null } : await counter.stop();
-  const per = (n) => (n === null || result.requests.total === 0 ? null : n / result.requests.total);
+  const { result, sample: measured } = await measuredLoad(server, INVALID_ROUTE, { ...config, duration: config.hostileDuration }, perf);
   const answered = Object.values(result.statusCodeStats ?? {}).reduce((n, s) => n + s.count, 0);
   const expected = INVALID_ROUTE.status.reduce((n, code) => n + (result.statusCodeStats?.[code]?.count ?? 0), 0);
   return {
-    round, server: name, route: INVALID_ROUTE.id,
-    rps: result.requests.average,
-    p99: result.latency.p99,
-    rss: after.rss,
-    serverCpu: before.cpu === null || after.cpu === null ? null : (after.cpu - before.cpu) / wall,
-    cpuPerReq: before.cpu === null || after.cpu === null || result.requests.total === 0 ? null : ((after.cpu - before.cpu) / result.requests.total) * 1e6,
-    insPerReq: per(counts.instructions),
-    cycPerReq: per(counts.cycles),
-    userInsPerReq: per(counts['instructions:u']),
-    loadCpu: (cpu.user + cpu.system) / 1e6 / wall,
+    round, server: name, route: INVALID_ROUTE.id, ...measured,
     // The answers are 4xx by design: what counts as bad here is any other status.
     non2xx: answered - expected, errors: result.errors, timeouts: result.timeouts,
     statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])),

@@ -31,4 +31,40 @@ function load(port, route, { duration, connections, pipelining }) {
   });
 }
 
-module.exports = { checkRoute, load };
+/**
+ * One measured load of `route` against a running server, as a sample: req/s, p99, RSS, the server's CPU share and
+ * CPU time per request (from /proc, far less sensitive than req/s to other work on a shared machine), perf's
+ * instructions per request when `perf` is on, and the load generator's own CPU share. `result` is autocannon's.
+ */
+async function measuredLoad(server, route, options, perf) {
+  const { startCounting } = require('./perf');
+  const { sample } = require('./process');
+  const counter = perf ? startCounting(server.pid) : null;
+  if (counter !== null) await new Promise((r) => setTimeout(r, 200)); // let perf attach before the load starts
+  const before = sample(server.pid);
+  const cpuBefore = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const result = await load(server.port, route, options);
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
+  const after = sample(server.pid);
+  const counts = counter === null ? { instructions: null, cycles: null, 'instructions:u': null } : await counter.stop();
+  const per = (n) => (n === null || result.requests.total === 0 ? null : n / result.requests.total);
+  const measured = before.cpu === null || after.cpu === null;
+  return {
+    result,
+    sample: {
+      rps: result.requests.average,
+      p99: result.latency.p99,
+      rss: after.rss,
+      serverCpu: measured ? null : (after.cpu - before.cpu) / wall,
+      cpuPerReq: measured || result.requests.total === 0 ? null : ((after.cpu - before.cpu) / result.requests.total) * 1e6,
+      insPerReq: per(counts.instructions),
+      cycPerReq: per(counts.cycles),
+      userInsPerReq: per(counts['instructions:u']),
+      loadCpu: (cpu.user + cpu.system) / 1e6 / wall,
+    },
+  };
+}
+
+module.exports = { checkRoute, load, measuredLoad };

@@ -83,9 +83,17 @@ const UNKNOWN_VALUE = (): string => 'an unknown value was passed to the validate
  * a `nestedValidation` issue on the property.
  */
 export function explainNested(sink: IssueSink, meta: ValidationMetadata, message: MessageOf, key: string, value: unknown): void {
+  explainValue(sink, meta, message, key, value);
+}
+
+/** One nested value at `key` (a property, or an index within a list): its elements, its own checks, or the issue. */
+function explainValue(sink: IssueSink, meta: ValidationMetadata, message: MessageOf, key: string | number, value: unknown): void {
   if (Array.isArray(value) || value instanceof Set || value instanceof Map) {
     sink.path.push(key);
-    explainItems(sink, meta, message, value);
+    const items = value instanceof Set ? Array.from(value) : value instanceof Map ? Array.from(value.values()) : value;
+    const keys = value instanceof Map ? Array.from(value.keys()) : null;
+    // class-validator skips undefined elements (nothing to validate) and names the others by index (a Map's by key).
+    for (let i = 0; i < items.length; i++) if (items[i] !== undefined) explainValue(sink, meta, message, keys === null ? i : String(keys[i]), items[i]);
     sink.path.pop();
   } else if (value instanceof Object) {
     sink.path.push(key);
@@ -94,27 +102,6 @@ export function explainNested(sink: IssueSink, meta: ValidationMetadata, message
   } else {
     // class-validator words this one against the decorated class itself (so `$target` reads "Function").
     sink.add(key, 'nestedValidation', message, meta.target as object, value);
-  }
-}
-
-function explainItems(sink: IssueSink, meta: ValidationMetadata, message: MessageOf, list: unknown[] | Set<unknown> | Map<unknown, unknown>): void {
-  const items = list instanceof Set ? Array.from(list) : list instanceof Map ? Array.from(list.values()) : list;
-  const keys = list instanceof Map ? Array.from(list.keys()) : null;
-  for (let i = 0; i < items.length; i++) {
-    const item = items[i];
-    if (item === undefined) continue;
-    const key = keys === null ? i : String(keys[i]);
-    if (Array.isArray(item) || item instanceof Set || item instanceof Map) {
-      sink.path.push(key);
-      explainItems(sink, meta, message, item);
-      sink.path.pop();
-    } else if (item instanceof Object) {
-      sink.path.push(key);
-      explainObject(sink, item);
-      sink.path.pop();
-    } else {
-      sink.add(key, 'nestedValidation', message, meta.target as object, item);
-    }
   }
 }
 
