@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProgram } from '../../lib/cli';
@@ -9,6 +9,7 @@ const fixture = join(__dirname, '..', 'openapi', 'fixtures', 'cli-app.ts');
 
 describe('rivet openapi', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rivet-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the document of the exported app to --out without listening', async () => {
     const out = join(dir, 'openapi.json');
