@@ -22,7 +22,7 @@ export class HttpError extends Error {
   readonly expose: boolean;
 
   constructor(status: number, detail?: string, options: HttpErrorOptions = {}) {
-    super(detail ?? STATUS_CODES[status] ?? 'Error', { cause: options.cause });
+    super(detail ?? STATUS_CODES[status] ?? 'Error', options.cause === undefined ? undefined : { cause: options.cause });
     if (!Number.isInteger(status) || status < 400 || status > 599) {
       throw new RangeError(`HttpError status must be an integer from 400 to 599, got ${String(status)}`);
     }

@@ -79,10 +79,11 @@ export function writeProblem(res: ServerResponse, problem: Problem, headers?: Re
     return;
   }
   const payload = JSON.stringify(problem);
-  if (headers !== undefined) for (const name in headers) res.setHeader(name, headers[name]);
-  res.statusCode = problem.status;
-  res.setHeader('content-type', 'application/problem+json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(payload));
+  // One writeHead with every header (merged with any set earlier, e.g. CORS), as the success path writes.
+  const all: Record<string, string | number> = headers === undefined ? {} : { ...headers };
+  all['content-type'] = 'application/problem+json; charset=utf-8';
+  all['content-length'] = Buffer.byteLength(payload);
+  res.writeHead(problem.status, all);
   res.end(payload);
 }
 
