@@ -198,8 +198,8 @@ export function createApp(options: AppOptions): App {
 }
 
 /** How a route reads its body; routes with `@UploadedFile` parameters also read multipart/form-data (lib/realtime/upload.ts). */
-function bodyOptions(d: RouteDescriptor, text: boolean, { limit, depth }: { limit: number; depth: number }, tempDir: string | null): BodyOptions {
-  return { limit, depth, text, multipart: compileMultipart(d.params.map((p) => p.meta), { fieldSize: limit, tempDir }) };
+function bodyOptions(d: RouteDescriptor, text: boolean, { limit, json }: { limit: number; json: BodyOptions['json'] }, tempDir: string | null): BodyOptions {
+  return { limit, json, text, multipart: compileMultipart(d.params.map((p) => p.meta), { fieldSize: limit, tempDir }) };
 }
 
 /** A feature's own routes as dispatch-table entries; a bad path is a RivetError naming the option. */

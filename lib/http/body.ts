@@ -1,14 +1,14 @@
 import type { IncomingMessage } from 'node:http';
-import secureJson from 'secure-json-parse';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { parseJson, type JsonLimits } from './json';
 import { parseQuery } from './query';
 import type { MultipartReader } from './uploads';
 
 /** How a route reads its body: the limit in bytes and the media types it accepts. */
 export interface BodyOptions {
   readonly limit: number;
-  /** Deepest nesting of arrays and objects a JSON body may have (400 beyond). */
-  readonly depth: number;
+  /** Deepest nesting and most properties per object a JSON body may have (400 beyond). */
+  readonly json: JsonLimits;
   /** Whether a `text/plain` body is accepted (routes whose `@Body()` is typed `string`). */
   readonly text: boolean;
   /** Reads `multipart/form-data` (routes with `@UploadedFile` parameters); absent: multipart is a 415. */
@@ -75,7 +75,7 @@ export function readBodyThen<T>(req: IncomingMessage, options: BodyOptions, targ
   const declared = Number(req.headers['content-length']);
   if (declared > options.limit) return done(target, tooLarge(req, options.limit), undefined);
 
-  (req as ReadingRequest)[READING] = new Reading(kind, options.limit, options.depth, target, done as BodyDone<unknown>);
+  (req as ReadingRequest)[READING] = new Reading(kind, options.limit, options.json, target, done as BodyDone<unknown>);
   req.on('data', onData);
   req.on('end', onEnd);
   req.on('error', onError);
@@ -91,7 +91,7 @@ class Reading {
   first: Buffer | null = null;
   rest: Buffer[] | null = null;
   settled = false;
-  constructor(readonly kind: Kind, readonly limit: number, readonly depth: number, readonly target: unknown, readonly done: BodyDone<unknown>) {}
+  constructor(readonly kind: Kind, readonly limit: number, readonly json: JsonLimits, readonly target: unknown, readonly done: BodyDone<unknown>) {}
 
   settle(err: unknown, body: unknown): void {
     this.settled = true;
@@ -117,7 +117,7 @@ function onEnd(this: ReadingRequest): void {
   const text = r.first === null ? '' : r.rest === null ? r.first.toString() : Buffer.concat(r.rest, r.received).toString();
   let body: unknown;
   try {
-    body = parse(r.kind, text, r.depth);
+    body = parse(r.kind, text, r.json);
   } catch (err) {
     return r.settle(err, undefined);
   }
@@ -136,72 +136,10 @@ function tooLarge(req: IncomingMessage, limit: number): PayloadTooLargeError {
   return new PayloadTooLargeError(`The request body exceeds the limit of ${limit} bytes.`, { headers: { connection: 'close' } });
 }
 
-function parse(kind: Kind, text: string, depth: number): unknown {
+function parse(kind: Kind, text: string, json: JsonLimits): unknown {
   if (kind === 'text') return text;
   if (kind === 'form') return parseQuery(text);
-  return parseJson(text, depth, 'body');
+  return parseJson(text, json, 'body');
 }
 
-const FORBIDDEN = 'The JSON body contains a forbidden key ("__proto__" or "constructor.prototype").';
 
-/**
- * JSON.parse, then {@link vetJson}. `what` names the text in messages ("body", "message").
- */
-export function parseJson(text: string, depth: number, what: string): unknown {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    if (text.trim() === '') return undefined;
-    throw new BadRequestError(`The request ${what} is not valid JSON: ${err instanceof Error ? err.message : 'parse error'}.`);
-  }
-  return vetJson(text, value, depth, what);
-}
-
-/**
- * Refuses, with a 400, parsed JSON that nests deeper than `depth` (naming `limits.depth`: whatever walks the value
- * afterwards — validation, serializers, user code — stays far from the end of the stack), and `__proto__` or
- * `constructor.prototype` keys, as secure-json-parse does. The key scan (two regular expressions over the text)
- * only runs when the text could spell such a key: any spelling of "__proto__" or "constructor" holds the word
- * itself or a `\u` escape. Returns the value to use.
- */
-export function vetJson(text: string, value: unknown, depth: number, what: string): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (nestsDeeper(text, depth)) throw new BadRequestError(`The JSON ${what} is nested deeper than ${depth} levels (limits.depth).`);
-  if (!text.includes('__proto__') && !text.includes('constructor') && !text.includes('\\u')) return value;
-  try {
-    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
-  } catch {
-    // The text parsed before, so the only error left is the forbidden key.
-    throw new BadRequestError(FORBIDDEN.replace('body', what));
-  }
-}
-
-/**
- * Whether valid JSON text nests arrays and objects deeper than `max`. One pass over the structure: strings are
- * skipped with `indexOf` (a bracket inside one does not count), so the cost is the number of tokens outside strings.
- * A text of at most 2 × max characters cannot nest deeper (each level takes an opening and a closing bracket).
- */
-export function nestsDeeper(text: string, max: number): boolean {
-  const n = text.length;
-  if (n <= 2 * max) return false;
-  let depth = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x22) {
-      // The closing quote is the next one not escaped by an odd run of backslashes.
-      for (;;) {
-        i = text.indexOf('"', i + 1);
-        let b = i - 1;
-        while (text.charCodeAt(b) === 0x5c) b--;
-        if ((i - 1 - b) % 2 === 0) break;
-      }
-    } else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-    }
-  }
-  return false;
-}

@@ -1,4 +1,5 @@
 import type { ErrorPolicy } from '../errors/problem';
+import type { JsonLimits } from '../http/json';
 import type { Server } from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
 import type { GuardRef } from '../metadata/types';
@@ -12,8 +13,8 @@ export interface RealtimeOptions {
   readonly gateways: readonly Function[];
   readonly guards: readonly GuardRef[];
   readonly errors: ErrorPolicy;
-  /** `limits.depth`: the deepest nesting a JSON message may have. */
-  readonly depth: number;
+  /** `limits.depth` and `limits.properties`: what a JSON message may hold. */
+  readonly json: JsonLimits;
 }
 
 /**
@@ -32,7 +33,7 @@ export function realtimeFeature(options: RealtimeOptions, container: DependencyC
       server = host.server;
       // Resolved here, after every provider and feature service is registered, still inside createApp.
       if (options.gateways.length > 0) {
-        gateways = new GatewayServer(options.gateways, container, options.guards, hub, options.errors, options.depth);
+        gateways = new GatewayServer(options.gateways, container, options.guards, hub, options.errors, options.json);
         gateways.attach(host.server);
       }
     },

@@ -11,7 +11,7 @@ import type { GuardRef } from '../metadata/types';
 import { RequestContext, type RouteInfo } from '../pipeline/context';
 import { compileGuardChain, isThenable, type CanActivate, type GuardChain } from '../pipeline/guards';
 import { compileDtoPipe, isDto, type DtoPipe } from '../pipeline/validate';
-import { vetJson } from '../http/body';
+import { parseJson, type JsonLimits } from '../http/json';
 import { WebSocketHub, WsClient } from './client';
 import { gatewayMeta } from './gateway';
 
@@ -44,13 +44,13 @@ const SHUTDOWN_GRACE = 2000;
 export class GatewayServer {
   readonly #gateways = new Map<string, CompiledGateway>();
   readonly #errors: ErrorPolicy;
-  /** Deepest nesting a JSON message may have (`limits.depth`). */
-  readonly #depth: number;
+  /** What a JSON message may hold (`limits.depth`, `limits.properties`). */
+  readonly #json: JsonLimits;
   #closing = false;
 
-  constructor(classes: readonly Function[], container: DependencyContainer, appGuards: readonly GuardRef[], hub: WebSocketHub, errors: ErrorPolicy, depth = 64) {
+  constructor(classes: readonly Function[], container: DependencyContainer, appGuards: readonly GuardRef[], hub: WebSocketHub, errors: ErrorPolicy, json: JsonLimits = { depth: 64, properties: 10_000 }) {
     this.#errors = errors;
-    this.#depth = depth;
+    this.#json = json;
     const { WebSocketServer: Wss } = require('ws') as typeof import('ws');
     const guardOf = (g: GuardRef): CanActivate => (typeof g === 'function' ? resolveAtBoot(container, g as new () => CanActivate, 'Guard') : g as CanActivate);
     for (const ctor of classes) {
@@ -164,16 +164,11 @@ export class GatewayServer {
 
   #message(gw: CompiledGateway, client: WsClient, data: Buffer, isBinary: boolean): void {
     if (isBinary) return client.send(errorFrame(toProblem(new HttpError(415, 'Send JSON text messages.'), gw.path, false)));
-    const text = data.toString('utf8');
     let message: unknown;
     try {
-      message = JSON.parse(text);
-    } catch {
-      return client.send(errorFrame(toProblem(new HttpError(400, 'The message is not valid JSON.'), gw.path, false)));
-    }
-    try {
-      // As a JSON body: nesting past limits.depth and forbidden keys are refused.
-      message = vetJson(text, message, this.#depth, 'message');
+      // As a JSON body: nesting past limits.depth, objects past limits.properties and forbidden keys are refused.
+      message = parseJson(data.toString('utf8'), this.#json, 'message', 'The message is not valid JSON.');
+      if (message === undefined) throw new HttpError(400, 'The message is not valid JSON.');   // blank text
     } catch (err) {
       return client.send(errorFrame(toProblem(err, gw.path, false)));
     }

@@ -19,6 +19,11 @@ export interface LimitsOptions {
    * System.Text.Json: far beyond any DTO, and far from the depth where walking a value could exhaust the stack.
    */
   depth?: number;
+  /**
+   * Most properties one object of a JSON body or WebSocket message may have (400). Default 10,000: parsing an object
+   * of 100,000 keys costs tens of milliseconds of CPU by itself, before anything could refuse it.
+   */
+  properties?: number;
 }
 
 /** `@Limits(...)` on a route or controller: overrides of the app's limits (the header size is server-wide). */
@@ -31,15 +36,16 @@ export interface NormalizedLimits {
   readonly paramLength: number;
   readonly url: number;
   readonly depth: number;
+  readonly properties: number;
 }
 
 const LIMITS = Symbol('rivet:limits');
-const DEFAULTS = { body: 1024 * 1024, paramLength: 1024, url: 8192, depth: 64 } as const;
+const DEFAULTS = { body: 1024 * 1024, paramLength: 1024, url: 8192, depth: 64, properties: 10_000 } as const;
 
 function check(where: string, key: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
   if (value === Infinity || (typeof value === 'number' && Number.isInteger(value) && value >= (key === 'body' ? 0 : 1))) return value;
-  const unit = key === 'body' || key === 'headerSize' ? ' of bytes, e.g. 1048576' : key === 'depth' ? ' of levels, e.g. 64' : ' of characters, e.g. 2048';
+  const unit = key === 'body' || key === 'headerSize' ? ' of bytes, e.g. 1048576' : key === 'depth' ? ' of levels, e.g. 64' : key === 'properties' ? ' of properties, e.g. 10000' : ' of characters, e.g. 2048';
   throw new RivetError('RIVET_OPTIONS_INVALID', `${where}.${key} is ${String(value)}.\n  Fix: give a whole number${unit}, or Infinity for no limit.`);
 }
 
@@ -55,6 +61,7 @@ export function normalizeLimits(limits: LimitsOptions | undefined): NormalizedLi
     paramLength: check('limits', 'paramLength', l.paramLength) ?? DEFAULTS.paramLength,
     url: check('limits', 'url', l.url) ?? DEFAULTS.url,
     depth: check('limits', 'depth', l.depth) ?? DEFAULTS.depth,
+    properties: check('limits', 'properties', l.properties) ?? DEFAULTS.properties,
   };
 }
 
@@ -66,14 +73,14 @@ export function normalizeLimits(limits: LimitsOptions | undefined): NormalizedLi
 export function Limits(limits: RouteLimits): ClassDecorator & MethodDecorator {
   if (limits === null || typeof limits !== 'object') throw new RivetError('RIVET_OPTIONS_INVALID', `@Limits(${String(limits)}) needs an object.\n  Fix: e.g. @Limits({ body: 10485760 }).`);
   if ('headerSize' in limits) throw new RivetError('RIVET_OPTIONS_INVALID', '@Limits cannot change headerSize: node reads headers before any route is known.\n  Fix: set limits.headerSize in createApp.');
-  for (const key of ['body', 'paramLength', 'url', 'depth'] as const) check('@Limits', key, limits[key]);
+  for (const key of ['body', 'paramLength', 'url', 'depth', 'properties'] as const) check('@Limits', key, limits[key]);
   return SetMetadata(LIMITS, Object.freeze({ ...limits }));
 }
 
-/** The body limits of a route: its `@Limits({ body, depth })`, else the app's. */
-export function bodyLimitsOf(metadata: ReadonlyMap<unknown, unknown>, app: NormalizedLimits): { limit: number; depth: number } {
+/** The body limits of a route: its `@Limits({ body, depth, properties })`, else the app's. */
+export function bodyLimitsOf(metadata: ReadonlyMap<unknown, unknown>, app: NormalizedLimits): { limit: number; json: { depth: number; properties: number } } {
   const own = metadata.get(LIMITS) as RouteLimits | undefined;
-  return { limit: own?.body ?? app.body, depth: own?.depth ?? app.depth };
+  return { limit: own?.body ?? app.body, json: { depth: own?.depth ?? app.depth, properties: own?.properties ?? app.properties } };
 }
 
 /**
