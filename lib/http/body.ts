@@ -138,7 +138,7 @@ function tooLarge(req: IncomingMessage, limit: number): PayloadTooLargeError {
 
 function parse(kind: Kind, text: string, json: JsonLimits): unknown {
   if (kind === 'text') return text;
-  if (kind === 'form') return parseQuery(text);
+  if (kind === 'form') return parseQuery(text, 'form body');
   return parseJson(text, json, 'body');
 }
 
