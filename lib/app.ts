@@ -8,6 +8,10 @@ import type { BodyOptions } from './http/body';
 import { compileMultipart } from './realtime/upload';
 import type { GuardRef } from './metadata/types';
 import { buildRouteHandler } from './pipeline/build';
+import { withFilters, type CompiledFilter, type ExceptionFilter } from './pipeline/filters';
+import type { Interceptor } from './pipeline/interceptors';
+import { caughtBy, FILTERS, INTERCEPTORS, type PipelineRef } from './decorators/filters';
+import type { ErrorPolicy } from './errors/problem';
 import type { CompiledRoute } from './pipeline/compiled-route';
 import { compileDispatchHooks, wrapRoute, wrapServed, type Feature } from './pipeline/feature';
 import { featuresFor } from './features';
@@ -72,14 +76,21 @@ export function createApp(options: AppOptions): App {
   const opts = normalizeOptions(options);
   const container = createAppContainer(opts.container, opts.providers);
   const descriptors = describeRoutes(opts.controllers);
+  // App filters answer errors of the features and of routing too; they are resolved below, after the DI check, and
+  // read through this holder. An app without filters keeps the plain policy.
+  let appFilter: ErrorPolicy['filter'] = null;
+  const appErrors: ErrorPolicy = opts.filters.length === 0 ? opts.errors
+    : { ...opts.errors, filter: (req, res, err, ctx) => appFilter !== null && appFilter(req, res, err, ctx) };
   // Features first: they register what user classes may inject (the logger, the metrics registry) before the DI check.
-  const features = featuresFor(opts, container);
+  const features = featuresFor({ ...opts, errors: appErrors }, container);
 
   // DI graph first, for every controller and guard class, so that all unresolvable dependencies show at once.
   const errors: RivetError[] = [];
   const seen = new Set<Function>();
   const guardClasses = new Set<Function>();
   for (const g of [...opts.guards, ...descriptors.flatMap((d) => d.guards)]) if (typeof g === 'function') guardClasses.add(g);
+  // Filter and interceptor classes are resolved through DI like guards.
+  for (const r of [...opts.filters, ...opts.interceptors, ...descriptors.flatMap((d) => [...filterRefs(d, []), ...interceptorRefs(d, [])])]) if (typeof r === 'function') guardClasses.add(r);
   for (const ctor of opts.controllers) {
     const requestScoped = descriptors.find((d) => d.controller === ctor)?.controllerMeta.options.scope === 'request';
     if (!requestScoped && !container.isRegistered(ctor as never, true)) container.registerSingleton(ctor as new () => unknown);
@@ -90,6 +101,25 @@ export function createApp(options: AppOptions): App {
     prepareGraph(container, g, false, errors, seen);
   }
   throwCollected(errors);
+
+  const pipelineInstances = new Map<PipelineRef, object>();
+  const instanceOfRef = <T>(ref: PipelineRef, where: string, kind: 'Filter' | 'Interceptor', method: string): T => {
+    let instance = pipelineInstances.get(ref);
+    if (instance === undefined) {
+      instance = (typeof ref === 'function' ? resolveAtBoot(container, ref as new () => unknown, kind) : ref) as object;
+      if (typeof (instance as Record<string, unknown>)?.[method] !== 'function') {
+        const name = typeof ref === 'function' ? ref.name : String((ref as object).constructor?.name ?? 'object');
+        throw new RivetError(kind === 'Filter' ? 'RIVET_FILTER_INVALID' : 'RIVET_INTERCEPTOR_INVALID', `${where}: ${kind.toLowerCase()} ${name} has no ${method}() method.\n  Fix: implement ${kind === 'Filter' ? 'ExceptionFilter: catch(error, ctx) { return { status, body } or undefined; }' : 'Interceptor: intercept(ctx, next) { return next(); }'}`);
+      }
+      pipelineInstances.set(ref, instance);
+    }
+    return instance as T;
+  };
+  const filterOf = (ref: PipelineRef, where: string): CompiledFilter => {
+    const instance = instanceOfRef<ExceptionFilter>(ref, where, 'Filter', 'catch');
+    return { instance, types: caughtBy(typeof ref === 'function' ? ref : (ref as object).constructor) ?? [] };
+  };
+  appFilter = withFilters(opts.errors, opts.filters.map((f) => filterOf(f, 'createApp({ filters })'))).filter;
 
   const guardInstances = new Map<GuardRef, CanActivate>();
   const guardOf = (g: GuardRef, where: string): CanActivate => {
@@ -112,11 +142,11 @@ export function createApp(options: AppOptions): App {
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
   // The document comes from the compiled table, once; its own routes join the table but not the document.
   let document = opts.openapi === null ? null : buildDocument(compiledRoutes, opts.openapi);
-  const served = document === null || opts.openapi === null ? [] : docsRoutes(JSON.stringify(document), opts.openapi, opts.docs, opts.errors);
+  const served = document === null || opts.openapi === null ? [] : docsRoutes(JSON.stringify(document), opts.openapi, opts.docs, appErrors);
   // Routes without a controller (docs, health, metrics) join the table too, wrapped by the features that label them.
   const extra = [...served, ...features.flatMap(featureRoutes)].map((r) => ({ descriptor: r.descriptor, handler: wrapServed(features, r.descriptor, r.handler) }));
   const tree = compileTable([...routes, ...extra], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
-  const dispatch = createDispatcher(tree, opts.errors, compileDispatchHooks(features));
+  const dispatch = createDispatcher(tree, appErrors, compileDispatchHooks(features));
   if (opts.runtime.logger !== null) {
     container.resolve<Logger>(Logger).debug({ routes: compiledRoutes.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'routes compiled');
   }
@@ -147,6 +177,8 @@ export function createApp(options: AppOptions): App {
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
     const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status };
     compiledRoutes.push(record);
+    const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
+    const routeInterceptors = interceptorRefs(d, opts.interceptors).map((i) => instanceOfRef<Interceptor>(i, d.where, 'Interceptor', 'intercept'));
     const writer: WriterOptions = {
       status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res'),
       // A declared response type compiles a serializer that writes only the declared fields.
@@ -163,7 +195,8 @@ export function createApp(options: AppOptions): App {
       guards: compileGuardChain(guards),
       body: readsBody ? bodyOptions(d, compiled.some((c) => c.textBody), bodyLimitsOf(d.metadata, opts.security.limits), opts.uploads.tempDir) : null,
       write: compileWriter(writer),
-      errors: opts.errors,
+      interceptors: routeInterceptors.length === 0 ? null : routeInterceptors,
+      errors: withFilters(opts.errors, routeFilters),
     }, writer)));
   }
 
@@ -206,4 +239,16 @@ function bodyOptions(d: RouteDescriptor, text: boolean, { limit, json }: { limit
 function featureRoutes(f: Feature) {
   const where = `createApp({ ${f.name} })`;
   return (f.routes ?? []).map((r) => ({ descriptor: { method: r.method, path: r.path, segments: parseTemplate(r.path, where), where }, handler: r.handler }));
+}
+
+/** A route's filters, nearest first: the method's, the controller's, then `app`'s (each list in declared order). */
+function filterRefs(d: RouteDescriptor, app: readonly PipelineRef[]): PipelineRef[] {
+  const own = (key: symbol) => (d.metadata.get(key) as PipelineRef[] | undefined) ?? [];
+  return [...own(FILTERS.method), ...own(FILTERS.class), ...app];
+}
+
+/** A route's interceptors, outermost first: `app`'s, the controller's, then the method's. */
+function interceptorRefs(d: RouteDescriptor, app: readonly PipelineRef[]): PipelineRef[] {
+  const own = (key: symbol) => (d.metadata.get(key) as PipelineRef[] | undefined) ?? [];
+  return [...app, ...own(INTERCEPTORS.class), ...own(INTERCEPTORS.method)];
 }

@@ -22,7 +22,7 @@ export function featuresFor(options: NormalizedOptions, container: DependencyCon
   // closes sockets (1001) before the server drains.
   // No access log sees WebSocket messages: a gateway's unexpected error goes to the app logger, or to stderr without one.
   const report = options.errors.report ?? ((req, err) => container.resolve(Logger).error({ err, path: req.url }, 'WebSocket handler failed'));
-  features.push(realtimeFeature({ gateways: options.gateways, guards: options.guards, errors: { debug: options.errors.debug, report }, json: { depth: options.security.limits.depth, properties: options.security.limits.properties } }, container));
+  features.push(realtimeFeature({ gateways: options.gateways, guards: options.guards, errors: { debug: options.errors.debug, report, filter: null }, json: { depth: options.security.limits.depth, properties: options.security.limits.properties } }, container));
   // Static files last: they add table routes only (no request hook), labelled by the runtime features above.
   const files = staticFeature(options.static, options.compression, options.errors);
   if (files !== null) features.push(files);

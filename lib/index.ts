@@ -13,6 +13,9 @@ export { Controller } from './decorators/controller';
 export { Get, Post, Put, Patch, Delete, Head, Options, All } from './decorators/routes';
 export { Param, Query, Body, Header, Cookie, Req, Res, Ctx } from './decorators/params';
 export { Guard } from './decorators/guard';
+export { Catch, UseFilters, UseInterceptors, type PipelineRef } from './decorators/filters';
+export type { ExceptionFilter, FilterAnswer } from './pipeline/filters';
+export type { Interceptor } from './pipeline/interceptors';
 export { SetMetadata, HttpCode, ResponseHeader } from './decorators/meta';
 export type { ControllerOptions, RouteOptions, ParamOptions, GuardRef } from './metadata/types';
 

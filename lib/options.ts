@@ -16,6 +16,7 @@ import type { SessionOptions } from './security/session';
 import { normalizeRuntimeOptions, type NormalizedRuntime, type RuntimeOptions } from './runtime/options';
 import { stderrReporter } from './runtime/error-report';
 import type { ErrorPolicy } from './errors/problem';
+import type { PipelineRef } from './decorators/filters';
 import { normalizeCompression, type CompressionOptions, type NormalizedCompression } from './middleware/compress';
 import { normalizeSerializers, type NormalizedSerializers, type SerializersOption } from './middleware/negotiate';
 import { normalizeStatic, type NormalizedStatic, type StaticOptions } from './middleware/static';
@@ -37,6 +38,13 @@ export interface AppOptions extends RuntimeOptions {
   providers?: Provider[];
   /** Guards run before every route's own, in order. */
   guards?: GuardRef[];
+  /**
+   * Exception filters tried after a route's own (`@UseFilters`), in order, for every error the app answers,
+   * including those answered before routing (404, 405) and by the built-in features (429, 413…).
+   */
+  filters?: PipelineRef[];
+  /** Interceptors around every route, outside the controller's and the method's (`@UseInterceptors`), in order. */
+  interceptors?: PipelineRef[];
   /** A tsyringe container to derive the app's container from (default: tsyringe's root container). */
   container?: DependencyContainer;
   /** Adds the message and stack of server errors to problem bodies. Never in production. Default: false. */
@@ -89,6 +97,8 @@ export interface NormalizedOptions {
   readonly controllers: readonly Function[];
   readonly providers: readonly Provider[];
   readonly guards: readonly GuardRef[];
+  readonly filters: readonly PipelineRef[];
+  readonly interceptors: readonly PipelineRef[];
   readonly container: DependencyContainer | undefined;
   readonly debug: boolean;
   /** How errors are answered and reported (debug details; stderr when there is no logger). */
@@ -138,9 +148,11 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
     controllers,
     providers: [...(options.providers ?? []), ...configProviders(options.config)],
     guards: options.guards ?? [],
+    filters: refsOf(options.filters, 'filters', 'catch'),
+    interceptors: refsOf(options.interceptors, 'interceptors', 'intercept'),
     container: options.container,
     debug: options.debug === true,
-    errors: { debug: options.debug === true, report: runtime.logger === null ? stderrReporter() : null },
+    errors: { debug: options.debug === true, report: runtime.logger === null ? stderrReporter() : null, filter: null },
     ignoreTrailingSlash: options.router?.ignoreTrailingSlash ?? true,
     openapi,
     docs,
@@ -173,4 +185,16 @@ function normalizeGateways(gateways: Function[] | undefined): readonly Function[
     throw new RivetError('RIVET_OPTIONS_INVALID', 'gateways must be an array of @WebSocketGateway classes.\n  Fix: e.g. createApp({ controllers, gateways: [ChatGateway] }) (check the imports).');
   }
   return gateways;
+}
+
+/** `filters` / `interceptors`: a list of classes or instances, checked at start-up. */
+function refsOf(list: unknown, key: string, method: string): PipelineRef[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new RivetError('RIVET_OPTIONS_INVALID', `${key} is ${String(list)}.\n  Fix: pass a list of classes or instances, e.g. createApp({ ${key}: [MyOne] }).`);
+  list.forEach((r, i) => {
+    if (typeof r !== 'function' && (typeof r !== 'object' || r === null || typeof (r as Record<string, unknown>)[method] !== 'function')) {
+      throw new RivetError('RIVET_OPTIONS_INVALID', `${key}[${i}] is ${String(r)}.\n  Fix: pass a class (resolved through DI) or an instance with a ${method}() method.`);
+    }
+  });
+  return list as PipelineRef[];
 }

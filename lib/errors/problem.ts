@@ -35,6 +35,11 @@ export interface ErrorPolicy {
    * `HttpError` wrapping a `cause`); `null` when the access log reports it (`logger` on).
    */
   readonly report: ((req: IncomingMessage, err: unknown) => void) | null;
+  /**
+   * Exception filters (lib/pipeline/filters.ts): answers the error in the app's own format and returns `true`, or
+   * returns `false` for the problem+json below. `ctx` is the request's context when a route has one. `null`: none.
+   */
+  readonly filter: ((req: IncomingMessage, res: ServerResponse, err: unknown, ctx: unknown) => boolean) | null;
 }
 
 /** Whether a server error is worth a log line: not a deliberate 5xx answer such as "shutting down". */
@@ -92,12 +97,9 @@ export function writeProblem(res: ServerResponse, problem: Problem, headers?: Re
  * {@link HttpError}. A server error is left on the request for the access log, or reported through
  * `errors.report` when there is none; either way once per request.
  */
-export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, errors: ErrorPolicy): void {
-  const problem = toProblem(err, req.url ?? '/', errors.debug);
+export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, errors: ErrorPolicy, ctx?: unknown): void {
   const annotated = req as AnnotatedRequest;
-  const id = annotated[REQUEST_ID];
-  if (id !== undefined) problem.requestId = id;
-  if (problem.status >= 500) {
+  if (!(err instanceof HttpError) || err.status >= 500) {
     // The first server error of the request, unless an unexpected one follows a deliberate one (a handler that
     // fails after its timeout answered 503): that one is worth the log line.
     const first = annotated[REQUEST_ERROR];
@@ -107,6 +109,11 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
       if (unexpected && errors.report !== null) errors.report(req, err);
     }
   }
+  // A filter's answer replaces the problem; what was unexpected is logged all the same.
+  if (errors.filter !== null && errors.filter(req, res, err, ctx)) return;
+  const problem = toProblem(err, req.url ?? '/', errors.debug);
+  const id = annotated[REQUEST_ID];
+  if (id !== undefined) problem.requestId = id;
   writeProblem(res, problem, err instanceof HttpError ? err.headers : undefined);
 }
 

@@ -7,6 +7,7 @@ import type { RouteHandler } from '../router/methods';
 import { RequestContext, type RouteInfo } from './context';
 import type { Extractor } from './extract';
 import { isThenable, type GuardChain } from './guards';
+import { chainInterceptors, type Interceptor } from './interceptors';
 import type { Writer } from './write';
 
 /** Everything a route handler is assembled from; resolved and compiled at start-up. */
@@ -25,6 +26,9 @@ export interface RouteParts {
   readonly guards: GuardChain | null;
   readonly body: BodyOptions | null;
   readonly write: Writer;
+  /** The route's interceptors, app's first (outermost); `null` when it has none. */
+  readonly interceptors: readonly Interceptor[] | null;
+  /** How errors are answered: the route's filter chain (method, controller, app) in front of problem+json. */
   readonly errors: ErrorPolicy;
 }
 
@@ -34,29 +38,31 @@ export interface RouteParts {
  * synchronous unless the previous one returned a promise. The cheapest variant is chosen here, not per request.
  */
 export function buildRouteHandler(parts: RouteParts): RouteHandler {
-  const { info, paramNames, method, extractors, guards, body, write, errors } = parts;
+  const { info, paramNames, method, extractors, guards, body, write, errors, interceptors } = parts;
   const n = extractors.length;
-  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown): void => sendError(req, res, err, errors);
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown, ctx?: RequestContext): void => sendError(req, res, err, errors, ctx);
   const instanceOf: (ctx: RequestContext) => object = parts.requestScoped
     ? (parts.instance as (ctx: RequestContext) => object)
     : ((instance: object) => () => instance)(parts.instance as object);
 
   // A write can throw (a circular object in JSON.stringify): it must end as a 500 problem, never as an unhandled rejection.
-  const safeWrite = (req: IncomingMessage, res: ServerResponse, value: unknown): void => {
+  const safeWrite = (req: IncomingMessage, res: ServerResponse, value: unknown, ctx?: RequestContext): void => {
     try {
       write(res, value);
     } catch (err) {
-      fail(req, res, err);
+      fail(req, res, err, ctx);
     }
   };
   const finish = (ctx: RequestContext, result: unknown): void => {
-    if (isThenable(result)) result.then((value) => safeWrite(ctx.request, ctx.response, value), (err: unknown) => fail(ctx.request, ctx.response, err));
+    if (isThenable(result)) result.then((value) => safeWrite(ctx.request, ctx.response, value, ctx), (err: unknown) => fail(ctx.request, ctx.response, err, ctx));
     else write(ctx.response, result);
   };
 
-  const call = (ctx: RequestContext, args: unknown[]): void => {
-    finish(ctx, method.apply(instanceOf(ctx), args));
-  };
+  // Interceptors, when the route has any, wrap the handler call; the arguments are ready by then.
+  const intercepted = interceptors === null ? null : chainInterceptors(interceptors, (ctx, args) => method.apply(instanceOf(ctx), args));
+  const call = intercepted === null
+    ? (ctx: RequestContext, args: unknown[]): void => finish(ctx, method.apply(instanceOf(ctx), args))
+    : (ctx: RequestContext, args: unknown[]): void => finish(ctx, intercepted(ctx, args));
 
   // One synchronous argument (a single @Body DTO, say): no arguments array. A 422 is re-raised as the loop below
   // raises it, with the extractor's issues and the default detail.
@@ -69,7 +75,8 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
       if (!(err instanceof ValidationFailedError)) throw err;
       throw new ValidationFailedError(err.errors, undefined, err.omitted);
     }
-    finish(ctx, method.call(instanceOf(ctx), arg));
+    if (intercepted === null) finish(ctx, method.call(instanceOf(ctx), arg));
+    else finish(ctx, intercepted(ctx, [arg]));
   };
 
   // Runs every extractor so that all bad parameters are reported in one 422.
@@ -92,31 +99,31 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
         const s = settled[i];
         if (s.status === 'fulfilled') args[i] = s.value;
         else if (s.reason instanceof ValidationFailedError) late.add(s.reason);
-        else return fail(ctx.request, ctx.response, s.reason);
+        else return fail(ctx.request, ctx.response, s.reason, ctx);
       }
-      if (!late.empty) return fail(ctx.request, ctx.response, late.toError());
+      if (!late.empty) return fail(ctx.request, ctx.response, late.toError(), ctx);
       try {
         call(ctx, args);
       } catch (err) {
-        fail(ctx.request, ctx.response, err);
+        fail(ctx.request, ctx.response, err, ctx);
       }
     });
   };
 
-  const invokeNone = (ctx: RequestContext): void => finish(ctx, method.call(instanceOf(ctx)));
+  const invokeNone = intercepted === null ? (ctx: RequestContext): void => finish(ctx, method.call(instanceOf(ctx))) : (ctx: RequestContext): void => call(ctx, []);
   const invoke = n === 0 ? invokeNone : single === null ? invokeAll : invokeOne;
 
   // Routes with upload parameters: temp files go when the response ends, whatever happens to the arguments.
   const uploads = body !== null && body.multipart !== undefined && body.multipart !== null;
   // The body arrives in a callback that gets the context back: no promise, no microtask hop, no closure per request.
   const bodyRead = (ctx: RequestContext, err: unknown, value: unknown): void => {
-    if (err !== null) return fail(ctx.request, ctx.response, err);
+    if (err !== null) return fail(ctx.request, ctx.response, err, ctx);
     if (uploads) releaseFilesWithResponse(ctx.request, ctx.response);
     ctx.body = value;
     try {
       invoke(ctx);
     } catch (e) {
-      fail(ctx.request, ctx.response, e);
+      fail(ctx.request, ctx.response, e, ctx);
     }
   };
   const afterGuards: (ctx: RequestContext) => void = body === null ? invoke : (ctx) => readBodyThen(ctx.request, body, ctx, bodyRead);
@@ -128,7 +135,7 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
   };
 
   // Fastest variant: nothing to guard, read or extract (e.g. GET /health). No arguments array, no awaits.
-  if (guards === null && n === 0 && body === null && !parts.requestScoped) {
+  if (guards === null && n === 0 && body === null && !parts.requestScoped && intercepted === null) {
     const instance = parts.instance as object;
     return (req, res) => {
       let result: unknown;
@@ -148,7 +155,7 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
       try {
         afterGuards(ctx);
       } catch (err) {
-        fail(req, res, err);
+        fail(req, res, err, ctx);
       }
     };
   }
@@ -157,7 +164,7 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
     try {
       afterGuards(ctx);
     } catch (err) {
-      fail(ctx.request, ctx.response, err);
+      fail(ctx.request, ctx.response, err, ctx);
     }
   };
   return (req, res, values, rawQuery) => {
@@ -166,9 +173,9 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
     try {
       verdict = guards(ctx);
     } catch (err) {
-      return fail(req, res, err);
+      return fail(req, res, err, ctx);
     }
     if (verdict === undefined) return next(ctx);
-    verdict.then(() => next(ctx), (err: unknown) => fail(req, res, err));
+    verdict.then(() => next(ctx), (err: unknown) => fail(req, res, err, ctx));
   };
 }

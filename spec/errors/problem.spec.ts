@@ -103,7 +103,7 @@ describe('writeProblem', () => {
 
 describe('sendError', () => {
   it('uses the request url as instance and the HttpError headers when it sends', async () => {
-    const res = await inject((req, response) => sendError(req, response, new MethodNotAllowedError('GET, HEAD', 'no PUT'), { debug: false, report: null }), { method: 'PUT', url: '/items/1?x=y' });
+    const res = await inject((req, response) => sendError(req, response, new MethodNotAllowedError('GET, HEAD', 'no PUT'), { debug: false, report: null, filter: null }), { method: 'PUT', url: '/items/1?x=y' });
     expect(res.statusCode).toBe(405);
     expect(res.headers['content-type']).toBe(PROBLEM);
     expect(res.headers.allow).toBe('GET, HEAD');
@@ -111,7 +111,7 @@ describe('sendError', () => {
   });
 
   it('sends a bare 500 without extra headers when a plain Error is thrown', async () => {
-    const res = await inject((req, response) => sendError(req, response, new Error('internal'), { debug: false, report: null }), { method: 'GET', url: '/boom' });
+    const res = await inject((req, response) => sendError(req, response, new Error('internal'), { debug: false, report: null, filter: null }), { method: 'GET', url: '/boom' });
     expect(res.statusCode).toBe(500);
     expect(res.headers['content-type']).toBe(PROBLEM);
     expect(res.json()).toEqual({ type: 'about:blank', title: 'Internal Server Error', status: 500, instance: '/boom' });

@@ -29,8 +29,8 @@ describe('normalizeStatic', () => {
 
 describe('staticFeature', () => {
   it('adds nothing without mounts, and one wildcard GET route per mount', () => {
-    expect(staticFeature([], null, { debug: false, report: null })).toBeNull();
+    expect(staticFeature([], null, { debug: false, report: null, filter: null })).toBeNull();
     const mounts = normalizeStatic([{ root: '.', prefix: '/' }, { root: '.', prefix: '/assets' }]);
-    expect(staticFeature(mounts, null, { debug: false, report: null })!.routes!.map((r) => [r.method, r.path])).toEqual([['GET', '/*'], ['GET', '/assets/*']]);
+    expect(staticFeature(mounts, null, { debug: false, report: null, filter: null })!.routes!.map((r) => [r.method, r.path])).toEqual([['GET', '/*'], ['GET', '/assets/*']]);
   });
 });

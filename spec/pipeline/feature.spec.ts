@@ -13,7 +13,7 @@ function dispatcherWith(features: Feature[]) {
   const tree = new RouteTree<ReturnType<typeof buildPathEntry>>({ ignoreTrailingSlash: true });
   const entry = buildPathEntry(new Map([['GET', ok]]));
   tree.upsert(parseTemplate('/x', 'Spec#x'), () => entry);
-  return createDispatcher(tree, { debug: false, report: null }, compileDispatchHooks(features));
+  return createDispatcher(tree, { debug: false, report: null, filter: null }, compileDispatchHooks(features));
 }
 
 describe('compileDispatchHooks', () => {

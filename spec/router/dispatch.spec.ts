@@ -18,7 +18,7 @@ function dispatcherFor(controllers: Function[], options: { ignoreTrailingSlash?:
     };
     return { descriptor, handler };
   });
-  return createDispatcher(compileTable(routes, { ignoreTrailingSlash: options.ignoreTrailingSlash ?? true }), { debug: options.debug ?? false, report: null });
+  return createDispatcher(compileTable(routes, { ignoreTrailingSlash: options.ignoreTrailingSlash ?? true }), { debug: options.debug ?? false, report: null, filter: null });
 }
 
 @Controller('/books')
