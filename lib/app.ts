@@ -175,9 +175,9 @@ export function createApp(options: AppOptions): App {
     for (const f of features) if (f.guardsFor !== undefined) guards.push(...f.guardsFor(d));
     assertRolesChecked(d.where, d.metadata, guards);
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
-    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status };
-    compiledRoutes.push(record);
     const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
+    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters };
+    compiledRoutes.push(record);
     const routeInterceptors = interceptorRefs(d, opts.interceptors).map((i) => instanceOfRef<Interceptor>(i, d.where, 'Interceptor', 'intercept'));
     const writer: WriterOptions = {
       status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res'),

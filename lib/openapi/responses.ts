@@ -4,6 +4,8 @@
  * one shared RFC 9457 problem component.
  */
 import { STATUS_CODES } from 'node:http';
+import { BadRequestError, ForbiddenError, HttpError, NotFoundError, PayloadTooLargeError, TooManyRequestsError, UnauthorizedError, UnsupportedMediaTypeError } from '../errors/http-error';
+import { ValidationFailedError } from '../errors/validation-error';
 import type { GenericTypeMeta, ResponseMeta, ResponseOptions } from '../metadata/types';
 import type { CompiledRoute } from '../pipeline/compiled-route';
 import type { AutoErrorStatus } from './options';
@@ -138,10 +140,38 @@ export function describeResponses(
   for (const status of [400, 401, 403, 404, 406, 413, 415, 422, 429] as const) {
     if (!applies[status] || !auto.has(status) || out[status] !== undefined) continue;
     const { name, description, schema, headers } = AUTO_RESPONSES[status];
+    const filtered = filterBody(route, status);
+    if (filtered !== undefined) {
+      // The route's filter answers this error in its own format: documented in place, with the filter's schema.
+      out[status] = { description, ...(headers === undefined ? {} : { headers }), content: filtered };
+      continue;
+    }
     shared.set(name, { description, ...(headers === undefined ? {} : { headers }), content: { [PROBLEM_TYPE]: { schema: schemaRef(schema) } } });
     out[status] = { $ref: `#/components/responses/${name}` };
   }
   return out;
+}
+
+// The error Rivet throws for each automatic status, to find the filter that handles it.
+const ERROR_CLASSES: Record<AutoErrorStatus, Function> = {
+  400: BadRequestError, 401: UnauthorizedError, 403: ForbiddenError, 404: NotFoundError, 406: HttpError,
+  413: PayloadTooLargeError, 415: UnsupportedMediaTypeError, 422: ValidationFailedError, 429: TooManyRequestsError,
+};
+
+/**
+ * The body of an automatic error response when one of the route's filters answers it: the first filter (nearest
+ * first) that handles the error class and declares a `static schema` (and optionally `static contentType`, default
+ * `application/json`) on its class.
+ */
+function filterBody(route: CompiledRoute, status: AutoErrorStatus): ResponseObject['content'] | undefined {
+  const error = ERROR_CLASSES[status];
+  for (const f of route.filters) {
+    const handles = f.types.length === 0 || f.types.some((t) => t === error || error.prototype instanceof t);
+    if (!handles) continue;
+    const { schema, contentType } = f.instance.constructor as { schema?: JsonSchema; contentType?: string };
+    if (schema !== undefined && schema !== null && typeof schema === 'object') return { [contentType ?? 'application/json']: { schema } };
+  }
+  return undefined;
 }
 
 function successResponse(route: CompiledRoute, options: ResponseOptions, registry: SchemaRegistry): ResponseObject {

@@ -1,6 +1,7 @@
 import type { ParamMeta } from '../metadata/types';
 import type { RouteDescriptor } from '../router/compile';
 import type { CompiledParam } from './extract';
+import type { CompiledFilter } from './filters';
 import type { CanActivate } from './guards';
 
 /**
@@ -15,4 +16,6 @@ export interface CompiledRoute {
   readonly guards: readonly CanActivate[];
   /** The success status (`@HttpCode`, else 201 for POST, else 200). */
   readonly status: number;
+  /** Its exception filters, nearest first (method, controller, app): the document takes error bodies from them. */
+  readonly filters: readonly CompiledFilter[];
 }

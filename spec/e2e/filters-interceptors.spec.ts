@@ -4,6 +4,7 @@ import {
   Body, Catch, Controller, createApp, Ctx, Get, HttpError, NotFoundError, Param, Post, UseFilters, UseInterceptors, ValidationFailedError,
   type ExceptionFilter, type FilterAnswer, type Interceptor, type RequestContext,
 } from '../../lib';
+import { validateOpenApi } from '../openapi/support/validate';
 import { serve } from '../helpers/http';
 
 class CreateArticle {
@@ -14,6 +15,7 @@ class CreateArticle {
 // Conduit's error format, in one filter (issue 16's acceptance: at most 15 lines).
 @Catch(HttpError)
 class ConduitErrors implements ExceptionFilter<HttpError> {
+  static schema = { type: 'object', required: ['errors'], properties: { errors: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } } } };
   catch(error: HttpError): FilterAnswer {
     if (error instanceof ValidationFailedError) {
       const body: Record<string, string[]> = {};
@@ -150,6 +152,25 @@ describe('exception filters', () => {
     const out = written.join('');
     expect(out).toContain('[rivet] GET /plain/broken failed with 500: Error: original');
     expect(out).toContain('RangeError: the filter itself failed');
+  });
+});
+
+describe('exception filters in the OpenAPI document', () => {
+  it('document the automatic error responses with the filter\'s schema where a filter with a static schema handles them', () => {
+    const doc = createApp({ controllers: [Articles, Plain], filters: [passOn, ConduitErrors], openapi: { title: 'Conduit', version: '1' } }).openapi();
+    const conduit = { 'application/json': { schema: ConduitErrors.schema } };
+    const post = doc.paths['/articles']!.post!.responses as Record<string, { content?: unknown; $ref?: string }>;
+    expect(Object.keys(post).sort()).toEqual(['201', '400', '413', '415', '422']);
+    for (const status of ['400', '413', '415', '422']) expect(post[status].content).toEqual(conduit);
+    const get = doc.paths['/articles/{slug}']!.get!.responses as Record<string, { content?: unknown }>;
+    expect(get['404'].content).toEqual(conduit);
+    expect(validateOpenApi(doc).valid).toBe(true);
+    // A route with no filter documents problem+json; the app's filter changes that.
+    @Controller('/bare') class Bare { @Post('/') make(@Body() a: CreateArticle) { return a; } }
+    const unfiltered = createApp({ controllers: [Bare], openapi: { title: 'Bare', version: '1' } }).openapi();
+    expect((unfiltered.paths['/bare']!.post!.responses as Record<string, unknown>)['422']).toEqual({ $ref: '#/components/responses/ValidationFailed' });
+    const filtered = createApp({ controllers: [Bare], filters: [ConduitErrors], openapi: { title: 'Bare', version: '1' } }).openapi();
+    expect((filtered.paths['/bare']!.post!.responses as Record<string, { content?: unknown }>)['422'].content).toEqual(conduit);
   });
 });
 
