@@ -39,6 +39,11 @@ export interface GuardSecurity {
   scheme: SecuritySchemeObject;
   /** OAuth 2 / OpenID scopes (or roles) the guard requires on this route. */
   scopes?: string[];
+  /**
+   * The guard also lets requests without credentials through (optional authentication): the operation lists `{}`,
+   * anonymous access, as one more alternative after the guard's schemes.
+   */
+  optional?: boolean;
 }
 
 /** The route a guard is asked about, when it implements {@link OpenApiGuard}. */
@@ -53,7 +58,8 @@ export interface GuardRouteInfo {
  * Implemented by a guard (class or instance) whose security scheme depends on how it is configured, such
  * as an API key guard whose header is an option. It wins over a `@SecurityScheme` on the guard's class.
  * Return `null` when the guard does not authenticate on this route, and a list when it accepts any one of several
- * schemes (a bearer token **or** an API key): the operation then lists them as alternatives.
+ * schemes (a bearer token **or** an API key): the operation then lists them as alternatives. Mark them `optional`
+ * when the guard also admits anonymous requests.
  */
 export interface OpenApiGuard {
   securityScheme(route: GuardRouteInfo): GuardSecurity | readonly GuardSecurity[] | null;
