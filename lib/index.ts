@@ -12,12 +12,15 @@ export type { Provider } from './di/container';
 export { Controller } from './decorators/controller';
 export { Get, Post, Put, Patch, Delete, Head, Options, All } from './decorators/routes';
 export { Param, Query, Body, Header, Cookie, Req, Res, Ctx } from './decorators/params';
+export { createParamDecorator } from './decorators/param-decorator';
+export type { CustomParamDecorator } from './decorators/param-decorator';
 export { Guard } from './decorators/guard';
 export { Catch, UseFilters, UseInterceptors, type PipelineRef } from './decorators/filters';
 export type { ExceptionFilter, FilterAnswer } from './pipeline/filters';
 export type { Interceptor } from './pipeline/interceptors';
 export { SetMetadata, HttpCode, ResponseHeader } from './decorators/meta';
 export type { ControllerOptions, RouteOptions, ParamOptions, GuardRef } from './metadata/types';
+export type { ParamDecoratorOptions, CustomParamIn } from './metadata/types';
 
 /** OpenAPI: the document comes from the decorators above; these add only what code cannot tell. */
 export { ApiResponse, SecurityScheme, genericType } from './openapi/decorators';

@@ -34,8 +34,8 @@ export interface RouteMeta {
   readonly options: RouteOptions;
 }
 
-/** Where a handler argument comes from. */
-export type ParamSource = 'path' | 'query' | 'body' | 'header' | 'cookie' | 'req' | 'res' | 'ctx' | 'file';
+/** Where a handler argument comes from; `'custom'` is a decorator made with `createParamDecorator`. */
+export type ParamSource = 'path' | 'query' | 'body' | 'header' | 'cookie' | 'req' | 'res' | 'ctx' | 'file' | 'custom';
 
 /** A runtime type for a parameter: a constructor, or `[Item]` for an array of Item. */
 export type ParamType = Function | readonly [Function];
@@ -67,6 +67,50 @@ export interface ParamMeta {
   /** Wire name; `undefined` means the whole source (all of the query, the whole body). */
   readonly name: string | undefined;
   readonly options: ParamOptions;
+  /** What a `createParamDecorator` decorator recorded; only for the `'custom'` source. */
+  readonly custom?: CustomParamMeta;
+}
+
+/** Where the value of a custom parameter decorator is documented in OpenAPI. */
+export type CustomParamIn = 'query' | 'header' | 'cookie';
+
+/**
+ * Options of `createParamDecorator`. All are optional; `in` and `name` go together and make the value an OpenAPI
+ * parameter of every operation that uses the decorator.
+ */
+export interface ParamDecoratorOptions {
+  /** The decorator's name in messages and, without `in`, the first element of its 422 `loc`. Default: the factory's name, else `'custom'`. */
+  label?: string;
+  /** The factory returns a promise. Detected for `async` functions; needed for a plain function returning one. */
+  async?: boolean;
+  /** A class-validator DTO the value is validated with, as a `@Body()` is (422 on failure). */
+  dto?: Function;
+  /** An absent value (`undefined` or `null`) is a 422 `is required`. Default: `true` with a `dto`, else `false`. */
+  required?: boolean;
+  /** Document the value as this kind of OpenAPI parameter (with `name`). */
+  in?: CustomParamIn;
+  /** The wire name of the documented parameter, e.g. `'X-Tenant'`. */
+  name?: string;
+  /** The JSON Schema of the documented parameter (documentation only). Default: `{}`. */
+  schema?: Record<string, unknown>;
+  /** The documented parameter's description. */
+  description?: string;
+  /** Marks the documented parameter deprecated. */
+  deprecated?: boolean;
+}
+
+/** One use of a custom parameter decorator: the factory, what the use passed it, and the decorator's options. */
+export interface CustomParamMeta {
+  /** Called per request as `factory(ctx, data)`. */
+  readonly factory: (ctx: never, data: never) => unknown;
+  /** What the decorator was called with: `'id'` in `@CurrentUser('id')`; `undefined` for `@CurrentUser()`. */
+  readonly data: unknown;
+  readonly label: string;
+  /** How the use reads in messages: `@CurrentUser('id')`. */
+  readonly display: string;
+  /** Whether the factory may return a promise (an `async` function, or `options.async`). */
+  readonly async: boolean;
+  readonly options: Readonly<ParamDecoratorOptions>;
 }
 
 /**

@@ -2,7 +2,7 @@
  * Parameters and request bodies of one operation, read from the compiled parameters: the same type, the
  * same inline constraints and the same DTO the pipeline enforces, so the document cannot drift from them.
  */
-import type { ParamOptions } from '../metadata/types';
+import type { CustomParamMeta, ParamOptions } from '../metadata/types';
 import { enumValues } from '../pipeline/coerce';
 import type { CompiledRoute } from '../pipeline/compiled-route';
 import type { SchemaRegistry } from './schema';
@@ -30,10 +30,22 @@ export function describeInput(route: CompiledRoute, registry: SchemaRegistry): O
   let validates = false;
   let readsBody = false;
   const fileProperties: { name: string; schema: JsonSchema; required: boolean }[] = [];
+  // Parameters documented by custom decorators, which give way to a built-in one (or an earlier one) of the same name.
+  const custom = new Set<ParameterObject>();
 
   for (const p of route.params) {
     const { meta, compiled } = p;
     if (meta.source === 'req' || meta.source === 'res' || meta.source === 'ctx') continue;
+    if (meta.source === 'custom') {
+      const c = meta.custom!;
+      // A checked value can be refused with a 422, whether or not the decorator documents a parameter.
+      if (c.options.dto !== undefined || c.options.required === true) validates = true;
+      if (c.options.in === undefined) continue;
+      const param = customParameter(c);
+      custom.add(param);
+      parameters.push(param);
+      continue;
+    }
     if (meta.source === 'file') {
       // @UploadedFile(s) (lib/realtime/upload.ts): documented below as a multipart/form-data body.
       readsBody = true;
@@ -89,6 +101,23 @@ export function describeInput(route: CompiledRoute, registry: SchemaRegistry): O
     requestBody = { required: true, content: { 'multipart/form-data': { schema } } };
   }
 
+  if (custom.size > 0) {
+    // OpenAPI: a parameter is unique by name and location (header names without case).
+    const keyOf = (x: ParameterObject): string => `${x.in}:${x.in === 'header' ? x.name.toLowerCase() : x.name}`;
+    const taken = new Set(parameters.filter((x) => !custom.has(x)).map(keyOf));
+    for (let i = 0; i < parameters.length;) {
+      const x = parameters[i];
+      if (custom.has(x)) {
+        if (taken.has(keyOf(x))) {
+          parameters.splice(i, 1);
+          continue;
+        }
+        taken.add(keyOf(x));
+      }
+      i++;
+    }
+  }
+
   // Every `{name}` of the template must be described, even when the handler does not read it.
   for (const segment of route.descriptor.segments) {
     if (segment.kind === 'static' || parameters.some((x) => x.in === 'path' && x.name === segment.name)) continue;
@@ -110,6 +139,16 @@ function scalarParameter({ meta, compiled }: RouteParam, source: WireSource): Pa
   // Path parameters are always required (coerce.ts); elsewhere a default makes a missing value fine.
   param.required = source === 'path' || (meta.options.required === true && fallback === undefined);
   param.schema = schema;
+  return param;
+}
+
+/** The parameter a custom decorator declares with `in` and `name`, required exactly when the pipeline requires it. */
+function customParameter({ options }: CustomParamMeta): ParameterObject {
+  const param = { name: options.name as string, in: options.in } as ParameterObject;
+  if (options.description !== undefined) param.description = options.description;
+  param.required = options.required ?? options.dto !== undefined;
+  if (options.deprecated === true) param.deprecated = true;
+  param.schema = { ...(options.schema ?? {}) } as JsonSchema;
   return param;
 }
 

@@ -1,12 +1,13 @@
 import { RivetError } from '../errors/rivet-error';
 import { ValidationFailedError } from '../errors/validation-error';
-import type { ParamMeta } from '../metadata/types';
+import type { CustomParamMeta, ParamMeta } from '../metadata/types';
 import { REQUEST_FILES, releaseFilesWithResponse, type RequestFiles } from '../http/uploads';
 import { compileCoercer } from './coerce';
 import type { RequestContext } from './context';
-import { compileDtoPipe, isDto } from './validate';
+import { isThenable } from './guards';
+import { compileDtoPipe, isDto, type DtoPipe } from './validate';
 
-/** Reads one handler argument from the request; returns a promise only for a DTO with async constraints. */
+/** Reads one handler argument from the request; returns a promise only for a DTO with async constraints or an async custom decorator. */
 export type Extractor = (ctx: RequestContext) => unknown;
 
 /** An extractor and what it needs from the route. */
@@ -18,7 +19,7 @@ export interface CompiledParam {
   readonly textBody: boolean;
   /** The DTO class validated by this parameter, if any (for the OpenAPI document). */
   readonly dto: Function | undefined;
-  /** Whether `extract` may return a promise (a DTO with async constraints). */
+  /** Whether `extract` may return a promise (a DTO with async constraints, an async custom decorator). */
   readonly async: boolean;
   /** The element type and whether the parameter is a list, after options and design types are folded. */
   readonly type: Function | undefined;
@@ -32,7 +33,7 @@ const SCALARS: readonly Function[] = [String, Number, Boolean, Date];
  * its inline options. `route` (`UsersController#get`) names it in developer errors.
  */
 export function compileParam(param: ParamMeta, designType: unknown, route: string): CompiledParam {
-  const where = `${route} parameter ${param.index} (@${decoratorName(param)}(${param.name === undefined ? '' : `'${param.name}'`}))`;
+  const where = `${route} parameter ${param.index} (${param.custom?.display ?? `@${decoratorName(param)}(${param.name === undefined ? '' : `'${param.name}'`})`})`;
   const declared = param.options.type;
   const array = Array.isArray(declared) || (declared === undefined && designType === Array);
   const type = (Array.isArray(declared) ? declared[0] : declared ?? (designType === Array ? String : designType)) as Function | undefined;
@@ -45,6 +46,7 @@ export function compileParam(param: ParamMeta, designType: unknown, route: strin
     case 'ctx': return { ...base, extract: (ctx) => ctx };
     case 'body': return compileBody(param, type, where);
     case 'file': return compileFile(param, base);
+    case 'custom': return compileCustom(param.custom!, base, where);
     default: break;
   }
 
@@ -155,6 +157,76 @@ function compileFile(param: ParamMeta, base: Omit<CompiledParam, 'extract'>): Co
 }
 
 /**
+ * A `createParamDecorator` parameter: `factory(ctx, data)`, then, when declared, the required check and the DTO pipe.
+ * Synchronous unless the factory is declared async or the DTO has async constraints, so a route of sync decorators
+ * stays on the synchronous path of build.ts. A failure is located at `[in, name, …]` when the decorator documents
+ * a parameter, else at `[label, …]`.
+ */
+function compileCustom(custom: CustomParamMeta, base: Omit<CompiledParam, 'extract'>, where: string): CompiledParam {
+  const { data, options } = custom;
+  const factory = custom.factory as (ctx: RequestContext, data: unknown) => unknown;
+  const dto = options.dto;
+  const dtoName = dto?.name || 'the class';
+  if (dto !== undefined && !isDto(dto)) {
+    throw new RivetError('RIVET_PARAM_DECORATOR_INVALID', `${where} validates its value with ${dtoName}, which has no class-validator decorators, so nothing would be checked.\n  Fix: decorate the properties of ${dtoName} (e.g. @IsString()), or leave dto out to take the value as the factory returns it.`);
+  }
+  const loc: string[] = options.in === undefined ? [custom.label] : [options.in, options.name!];
+  const required = options.required ?? dto !== undefined;
+  // The value is what the factory built, not text: it is validated as a JSON body is (fromText false). The pipe's
+  // `source` is only the first element of each loc, typed for its own callers' two sources.
+  const pipe = dto === undefined ? null : locatedPipe(compileDtoPipe(dto, loc[0] as 'body', false), loc);
+  const check = pipe === null && !required ? null : (value: unknown): unknown => {
+    if (value === undefined || value === null) {
+      if (required) throw new ValidationFailedError([{ loc: [...loc], msg: 'is required', type: 'required' }]);
+      return value;
+    }
+    return pipe === null ? value : pipe(value);
+  };
+
+  if (!custom.async && (pipe === null || !pipe.async)) {
+    const sync = (value: unknown): unknown => {
+      if (!isThenable(value)) return value;
+      value.then(undefined, ignore);
+      throw new RivetError('RIVET_PARAM_DECORATOR_ASYNC', `${where} got a promise from its factory, which is not declared async, so the route was compiled to pass values on without waiting.\n  Fix: make the factory an async function, or pass { async: true } to createParamDecorator.`);
+    };
+    return { ...base, dto, extract: check === null ? (ctx) => sync(factory(ctx, data)) : (ctx) => check(sync(factory(ctx, data))) };
+  }
+  return {
+    ...base,
+    dto,
+    async: true,
+    extract: (ctx) => {
+      const value = factory(ctx, data);
+      const out = check === null ? value : isThenable(value) ? value.then(check) : check(value);
+      // build.ts drops the promises of a request whose other arguments already failed synchronously: a rejection
+      // nobody awaits must not become an unhandledRejection (which ends the process). Promise.allSettled still sees it.
+      if (isThenable(out)) out.then(undefined, ignore);
+      return out;
+    },
+  };
+}
+
+const ignore = (): void => undefined;
+
+/** A DTO pipe whose failures are located under `[in, name]` rather than under one first element. */
+function locatedPipe(pipe: DtoPipe, loc: readonly string[]): DtoPipe {
+  if (loc.length === 1) return pipe;
+  const relocate = (err: unknown): never => {
+    if (!(err instanceof ValidationFailedError)) throw err;
+    throw new ValidationFailedError(err.errors.map((issue) => ({ ...issue, loc: [...loc, ...issue.loc.slice(1)] })), undefined, err.omitted);
+  };
+  return Object.assign((plain: unknown) => {
+    let out: unknown;
+    try {
+      out = pipe(plain);
+    } catch (err) {
+      relocate(err);
+    }
+    return isThenable(out) ? out.then(undefined, relocate) : out;
+  }, { async: pipe.async });
+}
+
+/**
  * One property of the body (`@Body('name')`). JSON values must already have the declared scalar type; form
  * fields are text and are coerced like query values. Inline constraints apply as for query parameters.
  */
@@ -198,5 +270,5 @@ function rejectUnvalidatedClass(type: Function | undefined, where: string): void
 
 
 function decoratorName(param: ParamMeta): string {
-  return { path: 'Param', query: 'Query', header: 'Header', cookie: 'Cookie', body: 'Body', req: 'Req', res: 'Res', ctx: 'Ctx', file: 'UploadedFile' }[param.source];
+  return { path: 'Param', query: 'Query', header: 'Header', cookie: 'Cookie', body: 'Body', req: 'Req', res: 'Res', ctx: 'Ctx', file: 'UploadedFile', custom: 'custom' }[param.source];
 }
