@@ -10,6 +10,7 @@ import type { GuardRouteInfo, GuardSecurity, OpenApiGuard } from '../openapi/dec
 import type { SecuritySchemeObject } from '../openapi/types';
 import type { RequestContext } from '../pipeline/context';
 import type { CanActivate } from '../pipeline/guards';
+import { authSchemes, challenges, readCredentials, type AuthSchemes } from './authorization';
 import { JwksKeys, type JwksOptions } from './jwks';
 import { declaredScopes } from './roles';
 
@@ -52,24 +53,39 @@ export interface JwtGuardOptions {
   issuer?: string | string[];
   /** Clock skew tolerated on `exp` and `nbf`, in seconds. Default 0. */
   leeway?: number;
-  /** The header carrying `Bearer <token>` (default `authorization`); `false` to read the cookie only. */
+  /**
+   * The auth scheme(s) accepted before the token in the header, compared case-insensitively: `'Bearer'` (the default),
+   * `'Token'` (the RealWorld "Conduit" API) or a list such as `['Bearer', 'Token']`. With a `header` other than
+   * `authorization`, the header carries the bare token unless a scheme is given.
+   */
+  scheme?: string | readonly string[];
+  /**
+   * Let requests without credentials through, anonymously: `ctx.state.user` stays unset and the handler decides.
+   * Credentials that are sent must still be valid: a bad, expired or malformed token, or another scheme, is a 401.
+   */
+  optional?: boolean;
+  /** The header carrying `<scheme> <token>` (default `authorization`); `false` to read the cookie only. */
   header?: string | false;
-  /** A cookie carrying the bare token, read when the header is absent. */
+  /** A cookie carrying the bare token, read when the header carries none. */
   cookie?: string;
-  /** The `realm` of the `WWW-Authenticate` challenge. */
+  /** The `realm` of the `WWW-Authenticate` challenges. */
   realm?: string;
-  /** The name of the scheme in the OpenAPI document. Default `bearer` (`jwtCookie` when only a cookie is read). */
-  schemeName?: string;
+  /**
+   * The name of the scheme in the OpenAPI document; a list gives one name per accepted scheme. Default: the scheme
+   * lowercased (`bearer`, `token`), or `bearer` for a bare custom header and `jwtCookie` when only a cookie is read.
+   */
+  schemeName?: string | readonly string[];
 }
 
 const invalidOption = (message: string): RivetError => new RivetError('RIVET_JWT_OPTIONS_INVALID', message);
 
 /**
- * Authenticates with a JSON Web Token (jsonwebtoken): `Authorization: Bearer <token>` (or a configured header
- * or cookie), verified against a secret, a public key or a JWKS, with an explicit algorithm allow-list. The
- * verified claims become `ctx.state.user`. Missing or invalid tokens get a 401 problem with a
- * `WWW-Authenticate: Bearer` challenge (`error="invalid_token"` when a token was sent). Subclass it and
- * override `principal()` to turn claims into your own user object.
+ * Authenticates with a JSON Web Token (jsonwebtoken): `Authorization: Bearer <token>` by default, or the schemes in
+ * `scheme` (`'Token'` for the RealWorld API), another header or a cookie, verified against a secret, a public key or
+ * a JWKS, with an explicit algorithm allow-list. The verified claims become `ctx.state.user`. A missing or invalid
+ * token gets a 401 problem with one `WWW-Authenticate` challenge per accepted scheme (`error="invalid_token"` when a
+ * token was sent); with `optional: true` a request without credentials passes anonymously. Subclass it and override
+ * `principal()` to turn claims into your own user object, or `extractToken()` to read the token from elsewhere.
  * @example @Guard(new JwtGuard({ secret: process.env.JWT_SECRET!, algorithms: ['HS256'], issuer: 'https://auth.example.com' }))
  */
 export class JwtGuard implements CanActivate, OpenApiGuard {
@@ -77,12 +93,20 @@ export class JwtGuard implements CanActivate, OpenApiGuard {
   readonly #jwks: JwksKeys | null;
   readonly #verify: jsonwebtoken.VerifyOptions & { complete: false };
   readonly #algorithms: readonly string[];
+  /** The header read, lowercased as node:http keys it; `null` to read the cookie only. */
   readonly #header: string | null;
+  /** How the header is read: `<scheme> <token>` against these schemes, or `null` for a bare token. */
+  readonly #schemes: AuthSchemes | null;
+  /** The schemes the challenges name (also for a bare header or a cookie, where `Bearer` is the default). */
+  readonly #challengeNames: readonly string[];
+  readonly #realm: string | undefined;
   readonly #cookie: string | null;
-  /** `WWW-Authenticate` without a token, and the prefix of the `invalid_token` one (RFC 6750 §3). */
+  readonly #optional: boolean;
+  /** `WWW-Authenticate` when no usable token was sent: RFC 6750 §3 puts no error code on it. */
   readonly #challenge: string;
-  readonly #invalidChallenge: string;
-  readonly #security: GuardSecurity;
+  /** The 401 detail when no token was sent, naming where and how to send one. */
+  readonly #required: string;
+  readonly #security: readonly GuardSecurity[];
 
   constructor(options: JwtGuardOptions) {
     if (options === null || typeof options !== 'object') throw invalidOption('new JwtGuard(options) needs an options object.\n  Fix: new JwtGuard({ secret, algorithms: [\'HS256\'] }).');
@@ -113,41 +137,72 @@ export class JwtGuard implements CanActivate, OpenApiGuard {
     this.#verify = { algorithms: [...algorithms], clockTolerance: leeway, complete: false };
     if (options.audience !== undefined) this.#verify.audience = options.audience as jsonwebtoken.VerifyOptions['audience'];
     if (options.issuer !== undefined) this.#verify.issuer = options.issuer as [string];
-    this.#header = options.header === false ? null : (options.header ?? 'authorization').toLowerCase();
+
+    const header = options.header === false ? null : options.header ?? 'Authorization';
+    if (header !== null && (typeof header !== 'string' || header === '')) throw invalidOption(`JwtGuard header is ${JSON.stringify(header)}.\n  Fix: give a header name such as 'X-Access-Token', or false to read the cookie only.`);
+    this.#header = header === null ? null : header.toLowerCase();
     this.#cookie = options.cookie ?? null;
     if (this.#header === null && this.#cookie === null) throw invalidOption('JwtGuard reads neither a header nor a cookie.\n  Fix: keep the default header, or give cookie: \'name\'.');
-    this.#challenge = options.realm === undefined ? 'Bearer' : `Bearer realm="${options.realm.replace(/["\\]/g, '')}"`;
-    this.#invalidChallenge = `${this.#challenge}${options.realm === undefined ? '' : ','} error="invalid_token", error_description=`;
-    const scheme: SecuritySchemeObject = this.#header === 'authorization'
-      ? { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }
-      : this.#header !== null ? { type: 'apiKey', in: 'header', name: options.header as string } : { type: 'apiKey', in: 'cookie', name: this.#cookie! };
-    this.#security = { name: options.schemeName ?? (this.#header === null ? 'jwtCookie' : 'bearer'), scheme };
+    if (options.optional !== undefined && typeof options.optional !== 'boolean') throw invalidOption(`JwtGuard optional is ${JSON.stringify(options.optional)}.\n  Fix: optional: true lets requests without credentials through; leave it out to require a token.`);
+    this.#optional = options.optional === true;
+    const authorization = this.#header === 'authorization';
+    const schemes = authSchemes(options.scheme, authorization ? 'Authorization' : header ?? 'Authorization', 'JwtGuard', 'RIVET_JWT_OPTIONS_INVALID');
+    // A custom header has carried the bare token since the first release; it is read as `<scheme> <token>` only when asked.
+    this.#schemes = header !== null && (authorization || options.scheme !== undefined) ? schemes : null;
+    this.#challengeNames = schemes.names;
+    this.#realm = options.realm;
+    this.#challenge = challenges(this.#challengeNames, this.#realm);
+    this.#required = requiredDetail(this.#schemes, header, this.#cookie);
+    this.#security = declaredSecurity(this.#schemes, authorization, header, this.#cookie, options.schemeName, this.#optional);
   }
 
   canActivate(ctx: RequestContext): boolean | Promise<boolean> {
     const token = this.extractToken(ctx);
-    if (token === undefined || token === '') throw new UnauthorizedError('A bearer token is required.', { headers: { 'www-authenticate': this.#challenge } });
+    if (token === undefined || token === '') {
+      // Anonymous: ctx.state.user is left as it is, so the handler (or a guard after this one) sees no principal.
+      if (this.#optional) return true;
+      throw new UnauthorizedError(this.#required, { headers: { 'www-authenticate': this.#challenge } });
+    }
     if (this.#jwks === null) {
-      ctx.state.user = this.principal(this.#check(token, this.#key!), ctx);
+      ctx.state.user = this.principal(this.#check(token, this.#key!, ctx), ctx);
       return true;
     }
-    return this.#checkWithJwks(token).then((claims) => {
+    return this.#checkWithJwks(token, ctx).then((claims) => {
       ctx.state.user = this.principal(claims, ctx);
       return true;
     });
   }
 
-  /** The raw token of a request: the `Bearer` credential of the header, else the cookie. `undefined` when there is none. */
+  /**
+   * The raw token of a request, or `undefined` when it carries none (a 401, or anonymous access when `optional`).
+   * It is the token after an accepted scheme in the header (the whole value of a custom header without `scheme`),
+   * else the cookie. Header credentials the guard cannot use (another scheme, a scheme with no token, a token with
+   * no scheme, several credentials) are a 401 saying so, even on an `optional` guard, unless the cookie has a token.
+   * Override it to read the token from elsewhere; whatever string it returns is verified.
+   * @example protected override extractToken(ctx: RequestContext) { const t = ctx.query.access_token; return typeof t === 'string' ? t : super.extractToken(ctx); }
+   */
   protected extractToken(ctx: RequestContext): string | undefined {
+    let refused: string | undefined;
     if (this.#header !== null) {
       const value = ctx.request.headers[this.#header];
-      if (typeof value === 'string') {
-        if (this.#header !== 'authorization') return value.trim();
-        const space = value.indexOf(' ');
-        if (space !== -1 && value.slice(0, space).toLowerCase() === 'bearer') return value.slice(space + 1).trim();
+      if (this.#schemes === null) {
+        const bare = typeof value === 'string' ? value.trim() : '';
+        if (bare !== '') return bare;
+      } else {
+        const read = readCredentials(value, this.#schemes);
+        if (read !== null) {
+          if ('token' in read) return read.token;
+          // Another scheme may be a proxy's (Basic auth in front of a staging site): the cookie can still carry the token.
+          refused = read.refused;
+        }
       }
     }
-    return this.#cookie === null ? undefined : ctx.cookies[this.#cookie];
+    if (this.#cookie !== null) {
+      const token = ctx.cookies[this.#cookie];
+      if (token !== undefined && token !== '') return token;
+    }
+    if (refused !== undefined) throw new UnauthorizedError(refused, { headers: { 'www-authenticate': this.#challenge } });
+    return undefined;
   }
 
   /** What lands in `ctx.state.user`: the verified claims. Override to map them to your own principal. */
@@ -156,35 +211,93 @@ export class JwtGuard implements CanActivate, OpenApiGuard {
     return claims;
   }
 
-  securityScheme(route: GuardRouteInfo): GuardSecurity {
-    return { ...this.#security, scopes: declaredScopes(route.metadata) };
+  /**
+   * The OpenAPI security scheme(s) of this guard on `route`, with the route's `@Scopes`/`@Roles`: one per accepted
+   * scheme (alternatives), marked `optional` when anonymous requests pass. A subclass may return `null` to
+   * document nothing.
+   */
+  securityScheme(route: GuardRouteInfo): GuardSecurity | readonly GuardSecurity[] | null {
+    const scopes = declaredScopes(route.metadata);
+    return this.#security.length === 1 ? { ...this.#security[0], scopes } : this.#security.map((s) => ({ ...s, scopes: [...scopes] }));
   }
 
-  #check(token: string, key: KeyObject): jsonwebtoken.JwtPayload {
+  #check(token: string, key: KeyObject, ctx: RequestContext): jsonwebtoken.JwtPayload {
     let claims: string | jsonwebtoken.JwtPayload;
     try {
       claims = jwt().verify(token, key, this.#verify);
     } catch (err) {
-      throw this.#invalid(describe(err), err);
+      throw this.#invalid(describe(err), ctx, err);
     }
-    if (claims === null || typeof claims !== 'object') throw this.#invalid('The token\'s payload is not a JSON object of claims.');
+    if (claims === null || typeof claims !== 'object') throw this.#invalid('The token\'s payload is not a JSON object of claims.', ctx);
     return claims;
   }
 
-  async #checkWithJwks(token: string): Promise<jsonwebtoken.JwtPayload> {
+  async #checkWithJwks(token: string, ctx: RequestContext): Promise<jsonwebtoken.JwtPayload> {
     const decoded = jwt().decode(token, { complete: true });
-    if (decoded === null) throw this.#invalid('The token is malformed.');
+    if (decoded === null) throw this.#invalid('The token is malformed.', ctx);
     const { alg, kid } = decoded.header;
     // Refuse before any key lookup, so junk tokens never make the app fetch the key set.
-    if (!this.#algorithms.includes(alg)) throw this.#invalid('The token\'s algorithm is not accepted.');
+    if (!this.#algorithms.includes(alg)) throw this.#invalid('The token\'s algorithm is not accepted.', ctx);
     const key = await this.#jwks!.key(kid, alg);
-    if (key === undefined) throw this.#invalid('The token\'s signing key is unknown.');
-    return this.#check(token, key);
+    if (key === undefined) throw this.#invalid('The token\'s signing key is unknown.', ctx);
+    return this.#check(token, key, ctx);
   }
 
-  #invalid(description: string, cause?: unknown): UnauthorizedError {
-    return new UnauthorizedError(description, { cause, headers: { 'www-authenticate': `${this.#invalidChallenge}"${description}"` } });
+  #invalid(description: string, ctx: RequestContext, cause?: unknown): UnauthorizedError {
+    // Error path only: the header is read again to put the error on the challenge of the scheme the client used.
+    const read = this.#schemes === null ? null : readCredentials(ctx.request.headers[this.#header!], this.#schemes);
+    const scheme = read !== null && 'scheme' in read ? read.scheme : 0;
+    return new UnauthorizedError(description, { cause, headers: { 'www-authenticate': challenges(this.#challengeNames, this.#realm, { scheme, description }) } });
   }
+}
+
+/** The 401 detail for a request without a token. The default guard keeps the wording it always had. */
+function requiredDetail(schemes: AuthSchemes | null, header: string | null, cookie: string | null): string {
+  const orCookie = cookie === null ? '' : ` or the "${cookie}" cookie`;
+  if (schemes !== null) {
+    if (cookie === null && schemes.field === 'Authorization' && schemes.lower.length === 1 && schemes.lower[0] === 'bearer') return 'A bearer token is required.';
+    return `A token is required: send ${schemes.forms}${orCookie}.`;
+  }
+  if (header !== null) return `A token is required in the ${header} header${orCookie}.`;
+  return `A token is required in the "${cookie}" cookie.`;
+}
+
+/** OpenAPI component keys allow letters, digits, ".", "-" and "_". */
+const componentKey = (word: string): string => word.toLowerCase().replace(/[^a-z0-9._-]/g, '_');
+
+/**
+ * What the guard declares in OpenAPI, one entry per accepted scheme. `Bearer` in `Authorization` is the registered
+ * HTTP scheme; any other word (`Token`) cannot be an OpenAPI `http` scheme (those are IANA's), so it is an `apiKey` in
+ * that header whose value is the whole `Token <JWT>`: Swagger UI sends an apiKey verbatim, which the description says.
+ */
+function declaredSecurity(schemes: AuthSchemes | null, authorization: boolean, header: string | null, cookie: string | null, schemeName: unknown, optional: boolean): GuardSecurity[] {
+  let declared: { name: string; scheme: SecuritySchemeObject }[];
+  if (schemes !== null) {
+    const names = schemeNames(schemeName, schemes.names);
+    declared = schemes.names.map((word, i) => ({
+      name: names?.[i] ?? componentKey(word),
+      scheme: authorization && schemes.lower[i] === 'bearer'
+        ? { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }
+        : { type: 'apiKey', in: 'header', name: schemes.field, description: `A JWT sent as "${schemes.field}: ${word} <JWT>". In Swagger UI's Authorize dialog, enter the whole value, "${word} " included.` },
+    }));
+  } else {
+    const names = schemeNames(schemeName, ['a bare token']);
+    declared = [header !== null
+      ? { name: names?.[0] ?? 'bearer', scheme: { type: 'apiKey', in: 'header', name: header } }
+      : { name: names?.[0] ?? 'jwtCookie', scheme: { type: 'apiKey', in: 'cookie', name: cookie! } }];
+  }
+  return declared.map((d) => (optional ? { ...d, optional: true } : d));
+}
+
+/** The `schemeName` option as one name per scheme, or `null` for the defaults. */
+function schemeNames(given: unknown, schemes: readonly string[]): readonly string[] | null {
+  if (given === undefined) return null;
+  const names = typeof given === 'string' ? [given] : Array.isArray(given) ? given as unknown[] : null;
+  if (names === null || names.some((n) => typeof n !== 'string' || n === '')) throw invalidOption(`JwtGuard schemeName is ${JSON.stringify(given)}.\n  Fix: give the name of the scheme in the OpenAPI document, e.g. 'jwt'.`);
+  if (names.length !== schemes.length) {
+    throw invalidOption(`JwtGuard schemeName gives ${names.length} name${names.length === 1 ? '' : 's'} for ${schemes.length} scheme${schemes.length === 1 ? '' : 's'} (${schemes.join(', ')}); each scheme is documented under its own name.\n  Fix: give one name per scheme, e.g. schemeName: [${schemes.map((s) => `'jwt${s[0].toUpperCase()}${s.slice(1)}'`).join(', ')}], or leave it out for ${schemes.map((s) => `'${componentKey(s)}'`).join(', ')}.`);
+  }
+  return names as string[];
 }
 
 /** A client-safe description of why jsonwebtoken refused a token (its messages can echo expected values). */

@@ -46,6 +46,17 @@ describe('JwtGuard options', () => {
     expect(make({ jwksUri: 'ftp://x', algorithms: ['RS256'] })).toThrow(/jwksUri/);
     expect(make({ secret: SECRET, algorithms: ['HS256'], leeway: -1 })).toThrow(/leeway is -1/);
     expect(make({ secret: SECRET, algorithms: ['HS256'], header: false })).toThrow(/reads neither a header nor a cookie/);
+    expect(make({ secret: SECRET, algorithms: ['HS256'], header: '' })).toThrow(/JwtGuard header is ""/);
+  });
+
+  it('checks scheme, optional and schemeName', () => {
+    expect(make({ secret: SECRET, algorithms: ['HS256'], scheme: 'Bearer Token' })).toThrow(expect.objectContaining(code));
+    expect(make({ secret: SECRET, algorithms: ['HS256'], scheme: [] })).toThrow(/JwtGuard scheme is \[\]/);
+    expect(make({ secret: SECRET, algorithms: ['HS256'], optional: 'yes' })).toThrow(/JwtGuard optional is "yes"/);
+    expect(make({ secret: SECRET, algorithms: ['HS256'], schemeName: '' })).toThrow(/JwtGuard schemeName is ""/);
+    expect(make({ secret: SECRET, algorithms: ['HS256'], scheme: ['Bearer', 'Token'], schemeName: 'jwt' }))
+      .toThrow("JwtGuard schemeName gives 1 name for 2 schemes (Bearer, Token); each scheme is documented under its own name.\n  Fix: give one name per scheme, e.g. schemeName: ['jwtBearer', 'jwtToken'], or leave it out for 'bearer', 'token'.");
+    expect(make({ secret: SECRET, algorithms: ['HS256'], scheme: 'Token', schemeName: ['conduit'], optional: false })).not.toThrow();
   });
 });
 
@@ -58,6 +69,44 @@ describe('JwtGuard#securityScheme', () => {
   it('declares an apiKey scheme for a custom header or a cookie', () => {
     expect(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], header: 'X-Token' }).securityScheme(route)).toEqual({ name: 'bearer', scheme: { type: 'apiKey', in: 'header', name: 'X-Token' }, scopes: [] });
     expect(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], header: false, cookie: 'jwt' }).securityScheme(route)).toEqual({ name: 'jwtCookie', scheme: { type: 'apiKey', in: 'cookie', name: 'jwt' }, scopes: [] });
+  });
+
+  it('declares a scheme that is not Bearer as an apiKey in Authorization whose value includes the scheme', () => {
+    expect(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], scheme: 'Token' }).securityScheme(route)).toEqual({
+      name: 'token',
+      scheme: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'A JWT sent as "Authorization: Token <JWT>". In Swagger UI\'s Authorize dialog, enter the whole value, "Token " included.' },
+      scopes: [],
+    });
+    // "bearer" in any case is still the registered HTTP scheme.
+    expect(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], scheme: 'BEARER' }).securityScheme(route)).toEqual({ name: 'bearer', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, scopes: [] });
+  });
+
+  it('declares each accepted scheme as an alternative, under the given names', () => {
+    const guard = new JwtGuard({ secret: SECRET, algorithms: ['HS256'], scheme: ['Bearer', 'Token'], schemeName: ['jwt', 'jwtToken'] });
+    expect(guard.securityScheme(route)).toEqual([
+      { name: 'jwt', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, scopes: [] },
+      { name: 'jwtToken', scheme: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'A JWT sent as "Authorization: Token <JWT>". In Swagger UI\'s Authorize dialog, enter the whole value, "Token " included.' }, scopes: [] },
+    ]);
+  });
+
+  it('marks the schemes optional when anonymous requests pass', () => {
+    expect(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], optional: true }).securityScheme(route)).toEqual({ name: 'bearer', scheme: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, scopes: [], optional: true });
+  });
+
+  it('declares a custom header read with a scheme as an apiKey describing the value', () => {
+    expect(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], header: 'X-Forwarded-Authorization', scheme: 'Bearer' }).securityScheme(route)).toEqual({
+      name: 'bearer',
+      scheme: { type: 'apiKey', in: 'header', name: 'X-Forwarded-Authorization', description: 'A JWT sent as "X-Forwarded-Authorization: Bearer <JWT>". In Swagger UI\'s Authorize dialog, enter the whole value, "Bearer " included.' },
+      scopes: [],
+    });
+  });
+
+  it('lets a subclass document nothing by returning null', () => {
+    // regression: #16 — this override was TS2416 while the method was declared to return GuardSecurity.
+    class Undocumented extends JwtGuard {
+      override securityScheme() { return null; }
+    }
+    expect(new Undocumented({ secret: SECRET, algorithms: ['HS256'] }).securityScheme()).toBeNull();
   });
 });
 

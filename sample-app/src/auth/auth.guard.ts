@@ -33,8 +33,11 @@ export class AuthGuard implements CanActivate, OpenApiGuard {
     throw new UnauthorizedError('Sign in and send Authorization: Bearer <token>, or send an API key in X-API-Key.', { headers: { 'www-authenticate': CHALLENGE } });
   }
 
-  /** Either scheme satisfies this guard: the OpenAPI document lists them as alternatives on the routes it protects. */
+  /**
+   * Either scheme satisfies this guard: the OpenAPI document lists them as alternatives on the routes it protects.
+   * A guard's `securityScheme()` may give one scheme, a list or `null`, hence `flat()` and the filter.
+   */
   securityScheme(route: GuardRouteInfo): GuardSecurity[] {
-    return [this.#jwt.securityScheme(route), this.#apiKey.securityScheme(route)];
+    return [this.#jwt.securityScheme(route), this.#apiKey.securityScheme(route)].flat().filter((s): s is GuardSecurity => s !== null);
   }
 }
