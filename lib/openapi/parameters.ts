@@ -102,19 +102,20 @@ export function describeInput(route: CompiledRoute, registry: SchemaRegistry): O
   }
 
   if (custom.size > 0) {
-    // OpenAPI: a parameter is unique by name and location (header names without case).
+    // OpenAPI: a parameter is unique by name and location (header names without case). A duplicate custom one
+    // gives way, but the value stays required if either use requires it, as the pipeline enforces both.
     const keyOf = (x: ParameterObject): string => `${x.in}:${x.in === 'header' ? x.name.toLowerCase() : x.name}`;
-    const taken = new Set(parameters.filter((x) => !custom.has(x)).map(keyOf));
+    const kept = new Map(parameters.filter((x) => !custom.has(x)).map((x) => [keyOf(x), x]));
     for (let i = 0; i < parameters.length;) {
       const x = parameters[i];
-      if (custom.has(x)) {
-        if (taken.has(keyOf(x))) {
-          parameters.splice(i, 1);
-          continue;
-        }
-        taken.add(keyOf(x));
+      const first = custom.has(x) ? kept.get(keyOf(x)) : undefined;
+      if (first === undefined) {
+        if (custom.has(x)) kept.set(keyOf(x), x);
+        i++;
+        continue;
       }
-      i++;
+      if (x.required === true) first.required = true;
+      parameters.splice(i, 1);
     }
   }
 
