@@ -218,7 +218,12 @@ export class JwtGuard implements CanActivate, OpenApiGuard {
    */
   securityScheme(route: GuardRouteInfo): GuardSecurity | readonly GuardSecurity[] | null {
     const scopes = declaredScopes(route.metadata);
-    return this.#security.length === 1 ? { ...this.#security[0], scopes } : this.#security.map((s) => ({ ...s, scopes: [...scopes] }));
+    // A route with @Roles or @Scopes needs a principal (RolesGuard answers 401 without one): not documented as anonymous.
+    const declared = this.#security.map((s): GuardSecurity => {
+      const { optional, ...scheme } = s;
+      return optional === true && scopes.length === 0 ? { ...scheme, scopes: [...scopes], optional } : { ...scheme, scopes: [...scopes] };
+    });
+    return declared.length === 1 ? declared[0] : declared;
   }
 
   #check(token: string, key: KeyObject, ctx: RequestContext): jsonwebtoken.JwtPayload {

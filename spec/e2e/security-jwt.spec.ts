@@ -59,7 +59,11 @@ describe('JwtGuard with an HMAC secret', () => {
   it('answers 401 with a bare Bearer challenge when no token is sent', async () => {
     await client.get('/me').expect(401).expectHeader('www-authenticate', 'Bearer').expectHeader('content-type', PROBLEM)
       .expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'A bearer token is required.', instance: '/me' });
-    await client.get('/me').set('authorization', 'Basic dXNlcjpwYXNz').expect(401).expectHeader('www-authenticate', 'Bearer');
+  });
+
+  it('answers 401 naming the scheme that was sent when it is not Bearer', async () => {
+    await client.get('/me').set('authorization', 'Basic dXNlcjpwYXNz').expect(401).expectHeader('www-authenticate', 'Bearer').expectHeader('content-type', PROBLEM)
+      .expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Authorization uses the "Basic" scheme; this route accepts "Bearer".', instance: '/me' });
   });
 
   it('refuses an expired token', async () => {
@@ -150,6 +154,142 @@ describe('JwtGuard token sources', () => {
       await custom.get('/me').set('x-token', 'nope').expect(401).expectHeader('www-authenticate', 'Bearer realm="api", error="invalid_token", error_description="The token is malformed."');
     } finally {
       await custom.close();
+    }
+  });
+});
+
+describe('JwtGuard with scheme "Token" and optional (the RealWorld API)', () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    @Controller('/articles')
+    @Guard(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], scheme: 'Token', optional: true }))
+    class Articles {
+      // A personalised public read: everyone gets the list, a signed-in reader also gets "favorited".
+      @Get('/') list(@Ctx() ctx: RequestContext) { return { user: ctx.state.user === undefined ? 'anonymous' : ctx.state.user }; }
+    }
+    client = await serve(createApp({ controllers: [Articles] }));
+  });
+  afterAll(() => client.close());
+  const unauthorized = (detail: string) => ({ type: 'about:blank', title: 'Unauthorized', status: 401, detail, instance: '/articles' });
+  const claims = (token: string): unknown => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+
+  it('lets a request without credentials through with no user', async () => {
+    const res = await client.get('/articles').expect(200);
+    expect(res.headers['www-authenticate']).toBeUndefined();
+    expect(res.json()).toEqual({ user: 'anonymous' });
+  });
+
+  it('puts the claims of a good token in ctx.state.user, whatever the case of "Token"', async () => {
+    const token = await hs256({ username: 'jake' }).sign(secretBytes);
+    await client.get('/articles').set('authorization', `Token ${token}`).expect(200).expectJson({ user: claims(token) });
+    await client.get('/articles').set('authorization', `token  ${token}`).expect(200).expectJson({ user: claims(token) });
+  });
+
+  it('answers 401 with a Token challenge when the token is bad, expired or malformed', async () => {
+    const cases: [string, string][] = [
+      [await hs256().sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes')), 'The token\'s signature is invalid.'],
+      [await hs256().setIssuedAt(now() - 600).setExpirationTime(now() - 60).sign(secretBytes), 'The token has expired.'],
+      ['null', 'The token is malformed.'],
+    ];
+    for (const [token, description] of cases) {
+      const res = await client.get('/articles').set('authorization', `Token ${token}`);
+      expect(res.status).toBe(401);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.headers['www-authenticate']).toBe(`Token error="invalid_token", error_description="${description}"`);
+      expect(res.json()).toEqual(unauthorized(description));
+    }
+  });
+
+  it('answers 401 naming the schemes when a Bearer token is sent to a Token-only guard', async () => {
+    const token = await hs256().sign(secretBytes);
+    await client.get('/articles').set('authorization', `Bearer ${token}`).expect(401).expectHeader('www-authenticate', 'Token').expectHeader('content-type', PROBLEM)
+      .expectJson(unauthorized('Authorization uses the "Bearer" scheme; this route accepts "Token".'));
+  });
+
+  it('answers 401 for "Token" without a token and for a token without "Token"', async () => {
+    await client.get('/articles').set('authorization', 'Token').expect(401).expectHeader('www-authenticate', 'Token').expectHeader('content-type', PROBLEM)
+      .expectJson(unauthorized('Authorization has the "Token" scheme but no token; send "Authorization: Token <token>".'));
+    await client.get('/articles').set('authorization', await hs256().sign(secretBytes)).expect(401).expectHeader('www-authenticate', 'Token').expectHeader('content-type', PROBLEM)
+      .expectJson(unauthorized('Authorization carries a token without a scheme; send "Authorization: Token <token>".'));
+  });
+});
+
+describe('JwtGuard accepting both Bearer and Token', () => {
+  let client: TestClient;
+  beforeAll(async () => {
+    client = await serve(appWith(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], scheme: ['Bearer', 'Token'], realm: 'conduit' })));
+  });
+  afterAll(() => client.close());
+  const refused = (detail: string) => ({ type: 'about:blank', title: 'Unauthorized', status: 401, detail, instance: '/me' });
+
+  it('accepts a good token under either scheme', async () => {
+    const token = await hs256({ username: 'jake' }).sign(secretBytes);
+    for (const scheme of ['Bearer', 'Token', 'TOKEN']) {
+      const res = await client.get('/me').set('authorization', `${scheme} ${token}`).expect(200);
+      expect(res.json()).toEqual(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()));
+    }
+  });
+
+  it('challenges with both schemes when no token is sent, or another scheme is', async () => {
+    await client.get('/me').expect(401).expectHeader('www-authenticate', 'Bearer realm="conduit", Token realm="conduit"').expectHeader('content-type', PROBLEM)
+      .expectJson(refused('A token is required: send "Authorization: Bearer <token>" or "Authorization: Token <token>".'));
+    await client.get('/me').set('authorization', 'Basic dXNlcjpwYXNz').expect(401).expectHeader('www-authenticate', 'Bearer realm="conduit", Token realm="conduit"')
+      .expectHeader('content-type', PROBLEM).expectJson(refused('Authorization uses the "Basic" scheme; this route accepts "Bearer" or "Token".'));
+  });
+
+  it('puts the invalid_token error on the challenge of the scheme the client used', async () => {
+    const expired = await hs256().setIssuedAt(now() - 600).setExpirationTime(now() - 60).sign(secretBytes);
+    await client.get('/me').set('authorization', `Token ${expired}`).expect(401).expectHeader('content-type', PROBLEM)
+      .expectHeader('www-authenticate', 'Bearer realm="conduit", Token realm="conduit", error="invalid_token", error_description="The token has expired."')
+      .expectJson(refused('The token has expired.'));
+    await client.get('/me').set('authorization', `Bearer ${expired}`).expect(401).expectHeader('content-type', PROBLEM)
+      .expectHeader('www-authenticate', 'Bearer realm="conduit", error="invalid_token", error_description="The token has expired.", Token realm="conduit"')
+      .expectJson(refused('The token has expired.'));
+  });
+
+  it('refuses two credentials in one request', async () => {
+    const token = await hs256().sign(secretBytes);
+    await client.get('/me').set('authorization', `Bearer ${token}, Token ${token}`).expect(401).expectHeader('content-type', PROBLEM)
+      .expectHeader('www-authenticate', 'Bearer realm="conduit", Token realm="conduit"')
+      .expectJson(refused('Authorization carries more than one credential; send one, "Authorization: Bearer <token>" or "Authorization: Token <token>".'));
+  });
+});
+
+describe('JwtGuard#extractToken', () => {
+  it('reads the cookie when the header holds another scheme (Basic auth added by a proxy)', async () => {
+    const token = await hs256().sign(secretBytes);
+    const client = await serve(appWith(new JwtGuard({ secret: SECRET, algorithms: ['HS256'], cookie: 'access_token' })));
+    try {
+      await client.get('/me').set('authorization', 'Basic dXNlcjpwYXNz').set('cookie', `access_token=${token}`).expect(200);
+      await client.get('/me').set('authorization', 'Basic dXNlcjpwYXNz').expect(401).expectHeader('www-authenticate', 'Bearer').expectHeader('content-type', PROBLEM)
+        .expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'Authorization uses the "Basic" scheme; this route accepts "Bearer".', instance: '/me' });
+      await client.get('/me').expect(401).expectHeader('www-authenticate', 'Bearer').expectHeader('content-type', PROBLEM)
+        .expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'A token is required: send "Authorization: Bearer <token>" or the "access_token" cookie.', instance: '/me' });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('can be overridden to read the token elsewhere, keeping optional and the checks', async () => {
+    class QueryJwtGuard extends JwtGuard {
+      // EventSource cannot send headers, so an SSE client passes the token in the query.
+      protected override extractToken(ctx: RequestContext): string | undefined {
+        const t = ctx.query.access_token;
+        return typeof t === 'string' ? t : super.extractToken(ctx);
+      }
+    }
+    const token = await hs256().sign(secretBytes);
+    const client = await serve(appWith(new QueryJwtGuard({ secret: SECRET, algorithms: ['HS256'], optional: true })));
+    try {
+      await client.get(`/me?access_token=${token}`).expect(200).expectJson(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()));
+      await client.get('/me').set('authorization', `Bearer ${token}`).expect(200);
+      await client.get('/me?access_token=junk').expect(401).expectHeader('www-authenticate', 'Bearer error="invalid_token", error_description="The token is malformed."')
+        .expectHeader('content-type', PROBLEM).expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The token is malformed.', instance: '/me?access_token=junk' });
+      // No token anywhere: the handler returns the undefined ctx.state.user, which is a 204.
+      const anonymous = await client.get('/me').expect(204);
+      expect(anonymous.text).toBe('');
+    } finally {
+      await client.close();
     }
   });
 });

@@ -1,5 +1,5 @@
-import { ApiKeyGuard, Controller, createApp, Get, Guard, JwtGuard, Post, RateLimit, Roles, RolesGuard, Scopes } from '../../lib';
-import { serve } from '../helpers/http';
+import { ApiKeyGuard, Controller, createApp, Ctx, Get, Guard, JwtGuard, Post, RateLimit, RequestContext, Roles, RolesGuard, Scopes } from '../../lib';
+import { PROBLEM, serve } from '../helpers/http';
 import { operations, unresolvedRefs, validateOpenApi } from '../openapi/support/validate';
 
 /** Every guard's scheme appears in the OpenAPI document on exactly the routes it protects. */
@@ -86,6 +86,85 @@ describe('security in the OpenAPI document', () => {
       await client.get('/books').expect(401);
       await client.get('/machines').set('x-api-key', 'k').expect(200);
       await client.get('/openapi.json').expect(200);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('JwtGuard schemes and optional authentication in the OpenAPI document', () => {
+  const secret = 'a-test-secret-of-at-least-32-bytes!!';
+  const readers = new JwtGuard({ secret, algorithms: ['HS256'], scheme: 'Token', optional: true });
+  const either = new JwtGuard({ secret, algorithms: ['HS256'], scheme: ['Bearer', 'Token'] });
+  const key = new ApiKeyGuard({ keys: ['k'] });
+  class Undocumented extends JwtGuard {
+    override securityScheme() { return null; }
+  }
+
+  @Controller('/articles')
+  @Guard(readers)
+  class ArticlesController {
+    @Get('/') list(@Ctx() ctx: RequestContext) { return { anonymous: ctx.state.user === undefined }; }
+    @Get('/mine') @Guard(RolesGuard) @Scopes('articles:read') mine() { return []; }
+    @Get('/export') @Guard(key) export() { return []; }
+  }
+
+  @Controller('/feed')
+  @Guard(either)
+  class FeedController {
+    @Get('/') feed() { return []; }
+  }
+
+  @Controller('/internal')
+  @Guard(new Undocumented({ secret, algorithms: ['HS256'] }))
+  class InternalController {
+    @Get('/') list() { return []; }
+  }
+
+  const app = createApp({ controllers: [ArticlesController, FeedController, InternalController], openapi: { title: 'Conduit', version: '1.0.0' } });
+  const doc = app.openapi();
+
+  it('lists {} after the schemes of an optional guard, combined with the other guards, and not where roles or scopes apply', () => {
+    const security = Object.fromEntries(operations(doc).map(({ path, verb, op }) => [`${verb.toUpperCase()} ${path}`, op.security]));
+    expect(security).toEqual({
+      'GET /articles': [{ token: [] }, {}],
+      'GET /articles/mine': [{ token: ['articles:read'] }],
+      'GET /articles/export': [{ token: [], apiKey: [] }, { apiKey: [] }],
+      'GET /feed': [{ bearer: [] }, { token: [] }],
+      'GET /internal': [],
+    });
+  });
+
+  it('declares Bearer as the HTTP scheme and Token as an apiKey in Authorization, and nothing for a guard that returns null', () => {
+    expect(doc.components.securitySchemes).toEqual({
+      token: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'A JWT sent as "Authorization: Token <JWT>". In Swagger UI\'s Authorize dialog, enter the whole value, "Token " included.' },
+      apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+    });
+  });
+
+  it('documents 401 where a token can be refused, optional or not, and not where nothing is documented', () => {
+    const responses = Object.fromEntries(operations(doc).map(({ path, verb, op }) => [`${verb.toUpperCase()} ${path}`, Object.keys(op.responses)]));
+    expect(responses['GET /articles']).toEqual(['200', '401', '403']);
+    expect(responses['GET /feed']).toEqual(['200', '401', '403']);
+    expect(responses['GET /internal']).toEqual(['200', '403']);
+  });
+
+  it('is a valid OpenAPI 3.1 document with anonymous alternatives and an apiKey in Authorization', () => {
+    expect(unresolvedRefs(doc)).toEqual([]);
+    expect(validateOpenApi(doc)).toMatchObject({ valid: true });
+  });
+
+  it('serves that document from the app that lets anonymous readers through', async () => {
+    const client = await serve(app);
+    try {
+      await client.get('/openapi.json').expect(200).expectJson(doc);
+      await client.get('/articles').expect(200).expectJson({ anonymous: true });
+      await client.get('/articles').set('authorization', 'Token nope').expect(401).expectHeader('content-type', PROBLEM)
+        .expectHeader('www-authenticate', 'Token error="invalid_token", error_description="The token is malformed."')
+        .expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The token is malformed.', instance: '/articles' });
+      await client.get('/internal').expect(401).expectHeader('www-authenticate', 'Bearer').expectHeader('content-type', PROBLEM)
+        .expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'A bearer token is required.', instance: '/internal' });
     } finally {
       await client.close();
     }
