@@ -1,3 +1,4 @@
+import { IsString } from 'class-validator';
 import { Body, Controller, createApp, Ctx, cspNonce, Delete, Get, Guard, JwtGuard, NONCE, Post, RateLimit, RequestContext, ResponseHeader, Roles, RolesGuard, Scopes, signJwt } from '../../lib';
 import { serve } from '../helpers/http';
 
@@ -78,6 +79,60 @@ describe('docs/guides/security.md', () => {
       const page = await client.get('/').expect(200);
       const nonce = /'nonce-([^']+)'/.exec(String(page.headers['content-security-policy']))![1];
       expect(page.text).toBe(`<script nonce="${nonce}">boot()</script>`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('runs the Conduit-style Token example with optional authentication for public reads', async () => {
+    const articles = [{ slug: 'hello', favoritedBy: ['jake'] }];
+    class NewArticle { @IsString() title!: string; }
+    const auth = new JwtGuard({ secret: JWT_SECRET, algorithms: ['HS256'], scheme: 'Token' });
+    const reader = new JwtGuard({ secret: JWT_SECRET, algorithms: ['HS256'], scheme: 'Token', optional: true });
+
+    @Controller('/articles')
+    class ArticlesController {
+      @Get('/') @Guard(reader)
+      list(@Ctx() ctx: RequestContext) {
+        const user = ctx.state.user as { username: string } | undefined;
+        return articles.map((a) => ({ ...a, favorited: user !== undefined && a.favoritedBy.includes(user.username) }));
+      }
+
+      @Post('/') @Guard(auth)
+      create(@Body() _body: NewArticle) { return {}; }
+    }
+
+    const client = await serve(createApp({ controllers: [ArticlesController] }));
+    try {
+      const token = `Token ${signJwt({ username: 'jake' }, { secret: JWT_SECRET })}`;
+      await client.get('/articles').expect(200).expectJson([{ slug: 'hello', favoritedBy: ['jake'], favorited: false }]);
+      await client.get('/articles').set('authorization', token).expect(200).expectJson([{ slug: 'hello', favoritedBy: ['jake'], favorited: true }]);
+      await client.get('/articles').set('authorization', 'Token null').expect(401).expectHeader('www-authenticate', 'Token error="invalid_token", error_description="The token is malformed."');
+      await client.post('/articles').json({ title: 'Hi' }).expect(401).expectHeader('www-authenticate', 'Token')
+        .expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'A token is required: send "Authorization: Token <token>".', instance: '/articles' });
+      await client.post('/articles').set('authorization', token).json({ title: 'Hi' }).expect(201);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('runs the extractToken override for EventSource clients', async () => {
+    class SseJwtGuard extends JwtGuard {
+      protected override extractToken(ctx: RequestContext) {
+        const t = ctx.query.access_token;
+        return typeof t === 'string' ? t : super.extractToken(ctx);
+      }
+    }
+    @Controller('/events')
+    @Guard(new SseJwtGuard({ secret: JWT_SECRET, algorithms: ['HS256'] }))
+    class Events { @Get('/') me(@Ctx() ctx: RequestContext) { return ctx.state.user; } }
+    const client = await serve(createApp({ controllers: [Events] }));
+    try {
+      const token = signJwt({ sub: '9' }, { secret: JWT_SECRET });
+      const res = await client.get(`/events?access_token=${token}`).expect(200);
+      expect(res.json()).toMatchObject({ sub: '9' });
+      await client.get('/events').set('authorization', `Bearer ${token}`).expect(200);
+      await client.get('/events').expect(401).expectHeader('www-authenticate', 'Bearer');
     } finally {
       await client.close();
     }
