@@ -12,6 +12,8 @@ import { withFilters, type CompiledFilter, type ExceptionFilter } from './pipeli
 import type { Interceptor } from './pipeline/interceptors';
 import { caughtBy, FILTERS, INTERCEPTORS, type PipelineRef } from './decorators/filters';
 import type { ErrorPolicy } from './errors/problem';
+import type { Plugin } from './plugin';
+import type { RouteInfo } from './pipeline/context';
 import type { CompiledRoute } from './pipeline/compiled-route';
 import { compileDispatchHooks, wrapRoute, wrapServed, type Feature } from './pipeline/feature';
 import { featuresFor } from './features';
@@ -31,7 +33,7 @@ import { Logger } from './runtime/logger';
 import { compileResponseSerializer } from './openapi/serializer';
 import { normalizeOpenApiOptions } from './openapi/options';
 import { docsRoutes } from './openapi/serve';
-import type { OpenApiDocument } from './openapi/types';
+import type { OpenApiDocument, OperationObject } from './openapi/types';
 import { normalizeOptions, type AppOptions } from './options';
 
 /** One row of `app.routes()`. */
@@ -82,7 +84,8 @@ export function createApp(options: AppOptions): App {
   const appErrors: ErrorPolicy = opts.filters.length === 0 ? opts.errors
     : { ...opts.errors, filter: (req, res, err, ctx) => appFilter !== null && appFilter(req, res, err, ctx) };
   // Features first: they register what user classes may inject (the logger, the metrics registry) before the DI check.
-  const features = featuresFor({ ...opts, errors: appErrors }, container);
+  // Plugins' request and close stages join the features, after the built-in ones.
+  const features = [...featuresFor({ ...opts, errors: appErrors }, container), ...opts.plugins.map(pluginFeature)];
 
   // DI graph first, for every controller and guard class, so that all unresolvable dependencies show at once.
   const errors: RivetError[] = [];
@@ -176,16 +179,23 @@ export function createApp(options: AppOptions): App {
     assertRolesChecked(d.where, d.metadata, guards);
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
     const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
-    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters };
+    const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata };
+    // The plugins that apply to this route, decided once here: their `around` outside every interceptor.
+    const plugins = opts.plugins.filter((p) => p.appliesTo === undefined || p.appliesTo(info));
+    const documenters = plugins.filter((p) => p.document !== undefined).map((p) => (op: object) => p.document!(op as OperationObject, info));
+    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters };
     compiledRoutes.push(record);
-    const routeInterceptors = interceptorRefs(d, opts.interceptors).map((i) => instanceOfRef<Interceptor>(i, d.where, 'Interceptor', 'intercept'));
+    const routeInterceptors = [
+      ...plugins.flatMap((p): Interceptor[] => (p.around === undefined ? [] : [{ intercept: p.around.bind(p) }])),
+      ...interceptorRefs(d, opts.interceptors).map((i) => instanceOfRef<Interceptor>(i, d.where, 'Interceptor', 'intercept')),
+    ];
     const writer: WriterOptions = {
       status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res'),
       // A declared response type compiles a serializer that writes only the declared fields.
       json: compileResponseSerializer(record),
     };
     return wrapRoute(features, record, buildRouteHandler(responses.adapt(record, {
-      info: { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata },
+      info,
       paramNames: d.paramNames,
       instance,
       requestScoped,
@@ -215,7 +225,11 @@ export function createApp(options: AppOptions): App {
     server,
     container,
     handle: dispatch,
-    listen: (listenOptions = {}) => (listener === undefined ? listen(server, listenOptions) : listener.listen!(listenOptions, (o) => listen(server, o))),
+    listen: async (listenOptions = {}) => {
+      const address = await (listener === undefined ? listen(server, listenOptions) : listener.listen!(listenOptions, (o) => listen(server, o)));
+      for (const p of opts.plugins) await p.onListen?.(server, address);
+      return address;
+    },
     close: () => (closing ??= (async () => {
       for (const f of features) await f.beforeClose?.();
       await close(server);
@@ -231,6 +245,19 @@ export function createApp(options: AppOptions): App {
 }
 
 /** How a route reads its body; routes with `@UploadedFile` parameters also read multipart/form-data (lib/realtime/upload.ts). */
+/** A plugin's request and close stages as a feature (its route stages are compiled with each route). */
+function pluginFeature(plugin: Plugin): Feature {
+  const onRequest = plugin.onRequest;
+  return {
+    name: plugin.name,
+    onRequest: onRequest === undefined ? undefined : (req, res) => {
+      const answered = onRequest.call(plugin, req, res);
+      return answered instanceof Promise ? answered.then((v) => v === true) : answered === true;
+    },
+    onClose: plugin.onClose === undefined ? undefined : () => plugin.onClose!(),
+  };
+}
+
 function bodyOptions(d: RouteDescriptor, text: boolean, { limit, json }: { limit: number; json: BodyOptions['json'] }, tempDir: string | null): BodyOptions {
   return { limit, json, text, multipart: compileMultipart(d.params.map((p) => p.meta), { fieldSize: limit, tempDir }) };
 }

@@ -18,6 +18,7 @@ export { Guard } from './decorators/guard';
 export { Catch, UseFilters, UseInterceptors, type PipelineRef } from './decorators/filters';
 export type { ExceptionFilter, FilterAnswer } from './pipeline/filters';
 export type { Interceptor } from './pipeline/interceptors';
+export { definePlugin, type Plugin } from './plugin';
 export { SetMetadata, HttpCode, ResponseHeader } from './decorators/meta';
 export type { ControllerOptions, RouteOptions, ParamOptions, GuardRef } from './metadata/types';
 export type { ParamDecoratorOptions, CustomParamIn } from './metadata/types';

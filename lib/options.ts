@@ -17,6 +17,7 @@ import { normalizeRuntimeOptions, type NormalizedRuntime, type RuntimeOptions } 
 import { stderrReporter } from './runtime/error-report';
 import type { ErrorPolicy } from './errors/problem';
 import type { PipelineRef } from './decorators/filters';
+import { checkPlugin, type Plugin } from './plugin';
 import { normalizeCompression, type CompressionOptions, type NormalizedCompression } from './middleware/compress';
 import { normalizeSerializers, type NormalizedSerializers, type SerializersOption } from './middleware/negotiate';
 import { normalizeStatic, type NormalizedStatic, type StaticOptions } from './middleware/static';
@@ -45,6 +46,8 @@ export interface AppOptions extends RuntimeOptions {
   filters?: PipelineRef[];
   /** Interceptors around every route, outside the controller's and the method's (`@UseInterceptors`), in order. */
   interceptors?: PipelineRef[];
+  /** Plugins (`definePlugin`), in order: their request stages run after the built-in features', their `around` outside every interceptor. */
+  plugins?: Plugin[];
   /** A tsyringe container to derive the app's container from (default: tsyringe's root container). */
   container?: DependencyContainer;
   /** Adds the message and stack of server errors to problem bodies. Never in production. Default: false. */
@@ -99,6 +102,7 @@ export interface NormalizedOptions {
   readonly guards: readonly GuardRef[];
   readonly filters: readonly PipelineRef[];
   readonly interceptors: readonly PipelineRef[];
+  readonly plugins: readonly Plugin[];
   readonly container: DependencyContainer | undefined;
   readonly debug: boolean;
   /** How errors are answered and reported (debug details; stderr when there is no logger). */
@@ -150,6 +154,7 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
     guards: options.guards ?? [],
     filters: refsOf(options.filters, 'filters', 'catch'),
     interceptors: refsOf(options.interceptors, 'interceptors', 'intercept'),
+    plugins: pluginsOf(options.plugins),
     container: options.container,
     debug: options.debug === true,
     errors: { debug: options.debug === true, report: runtime.logger === null ? stderrReporter() : null, filter: null },
@@ -197,4 +202,17 @@ function refsOf(list: unknown, key: string, method: string): PipelineRef[] {
     }
   });
   return list as PipelineRef[];
+}
+
+/** `plugins`: a list of `definePlugin` objects with distinct names, checked at start-up. */
+function pluginsOf(list: unknown): Plugin[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list)) throw new RivetError('RIVET_PLUGIN_INVALID', `plugins is ${String(list)}.\n  Fix: pass a list, e.g. createApp({ plugins: [auditLog()] }).`);
+  const names = new Set<string>();
+  list.forEach((p, i) => {
+    checkPlugin(p, `plugins[${i}]`);
+    if (names.has(p.name)) throw new RivetError('RIVET_PLUGIN_INVALID', `plugins[${i}]: a plugin named "${p.name}" is given twice.\n  Fix: give it once, or give each instance its own name.`);
+    names.add(p.name);
+  });
+  return list as Plugin[];
 }

@@ -57,6 +57,8 @@ export function buildDocument(routes: readonly CompiledRoute[], options: Normali
     op.responses = responses;
     if (d.options.deprecated === true) op.deprecated = true;
     op.security = security;
+    // Plugins add what they document (lib/plugin.ts), as data the route carries.
+    for (const add of p.route.documenters) add(op);
     for (const t of tags) if (!usedTags.includes(t)) usedTags.push(t);
     (paths[p.path] ??= {})[p.verb] = op;
   });

@@ -18,4 +18,6 @@ export interface CompiledRoute {
   readonly status: number;
   /** Its exception filters, nearest first (method, controller, app): the document takes error bodies from them. */
   readonly filters: readonly CompiledFilter[];
+  /** What plugins add to the route's OpenAPI operation, called with the operation when the document is built. */
+  readonly documenters: readonly ((operation: object) => void)[];
 }
