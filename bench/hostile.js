@@ -13,7 +13,7 @@ const { parseConfig } = require('./lib/config');
 const { compileServers, BUILD } = require('./lib/compile');
 const { ensurePeers, checkSingleCopies } = require('./lib/peers');
 const { snapshotDist, describeBuild } = require('./lib/snapshot');
-const { pinning, pinSelf } = require('./lib/process');
+const { pinning, pinSelf, cpuPressure } = require('./lib/process');
 const { perfAvailable } = require('./lib/perf');
 const { runHostile } = require('./lib/hostile');
 const { hostileSection, hostileVerdictLines, spliceSection } = require('./lib/hostile-report');
@@ -67,15 +67,6 @@ async function main() {
   const before = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '# Benchmark results\n';
   fs.writeFileSync(out, spliceSection(before, hostileSection(result, { pressure: result.pressure ?? null })));
   console.log(`\nwrote the Hostile bodies section of ${path.relative(process.cwd(), out)}`);
-}
-
-/** Total µs some task has waited for a CPU (/proc/pressure/cpu), or null where PSI is unavailable. */
-function cpuPressure() {
-  try {
-    return Number(/^some .*total=(\d+)/m.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'))[1]);
-  } catch {
-    return null;
-  }
 }
 
 main().catch((err) => {

@@ -17,7 +17,7 @@ const { parseConfig } = require('./lib/config');
 const { compileServers, BUILD, ROOT } = require('./lib/compile');
 const { ensurePeers, checkSingleCopies, peerVersions } = require('./lib/peers');
 const { snapshotDist, describeBuild } = require('./lib/snapshot');
-const { pinning, pinSelf, startServer, stopServer } = require('./lib/process');
+const { pinning, pinSelf, startServer, stopServer, cpuPressure } = require('./lib/process');
 const { checkRoute, load, measuredLoad } = require('./lib/load');
 const { perfAvailable } = require('./lib/perf');
 const { coldStart } = require('./lib/coldstart');
@@ -162,15 +162,6 @@ function writeReport(run, config) {
     history: fs.existsSync(historyFile) ? fs.readFileSync(historyFile, 'utf8') : '_No bench/HISTORY.md._',
   }));
   console.log(`\nwrote ${path.relative(process.cwd(), out)}`);
-}
-
-/** Total µs some task has waited for a CPU (/proc/pressure/cpu), or null where PSI is unavailable. */
-function cpuPressure() {
-  try {
-    return Number(/^some .*total=(\d+)/m.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'))[1]);
-  } catch {
-    return null;
-  }
 }
 
 main().catch((err) => {

@@ -100,4 +100,13 @@ function sample(pid) {
   }
 }
 
-module.exports = { pinning, pinSelf, startServer, stopServer, sample };
+/** Total µs some task has waited for a CPU (/proc/pressure/cpu), or null where PSI is unavailable. */
+function cpuPressure() {
+  try {
+    return Number(/^some .*total=(\d+)/m.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'))[1]);
+  } catch {
+    return null;
+  }
+}
+
+module.exports = { pinning, pinSelf, startServer, stopServer, sample, cpuPressure };

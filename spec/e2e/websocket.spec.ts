@@ -6,6 +6,7 @@ import {
   type CanActivate, type RequestContext,
 } from '../../lib';
 import { rawRequest, serve } from '../helpers/http';
+import { connectJson } from '../helpers/ws';
 
 class Say {
   @IsString() @Length(1, 20) text!: string;
@@ -79,27 +80,7 @@ class Plain {
   ok() { return { ok: true }; }
 }
 
-/** Connects and collects messages; resolves once open. */
-function connect(url: string): Promise<{ ws: WebSocket; next: () => Promise<unknown>; closed: Promise<{ code: number; reason: string }> }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const queue: unknown[] = [];
-    const waiting: ((m: unknown) => void)[] = [];
-    ws.on('message', (data) => {
-      const m = JSON.parse(data.toString()) as unknown;
-      const w = waiting.shift();
-      if (w !== undefined) w(m);
-      else queue.push(m);
-    });
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: reason.toString() })));
-    ws.on('open', () => resolve({
-      ws,
-      closed,
-      next: () => (queue.length > 0 ? Promise.resolve(queue.shift()) : new Promise((r) => waiting.push(r))),
-    }));
-    ws.on('error', reject);
-  });
-}
+const connect = connectJson;
 
 /** The refused upgrade's status line, headers and body. */
 function refusal(url: string): Promise<{ status: number; body: unknown; headers: Record<string, string | string[] | undefined> }> {
