@@ -10,6 +10,8 @@ import { isThenable, type GuardChain } from './guards';
 import { chainInterceptors, type Interceptor } from './interceptors';
 import type { Writer } from './write';
 
+const ignore = (): void => undefined;
+
 /** Everything a route handler is assembled from; resolved and compiled at start-up. */
 export interface RouteParts {
   readonly info: RouteInfo;
@@ -91,7 +93,11 @@ export function buildRouteHandler(parts: RouteParts): RouteHandler {
         (issues ??= new IssueList()).add(err);
       }
     }
-    if (issues !== null) throw issues.toError();
+    if (issues !== null) {
+      // The request fails now: a promise another argument already started must not become an unhandled rejection.
+      if (parts.asyncArgs) for (let i = 0; i < n; i++) if (isThenable(args[i])) (args[i] as Promise<unknown>).then(undefined, ignore);
+      throw issues.toError();
+    }
     if (!parts.asyncArgs) return call(ctx, args);
     void Promise.allSettled(args).then((settled) => {
       const late = new IssueList();
