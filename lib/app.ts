@@ -18,7 +18,6 @@ import type { CompiledRoute } from './pipeline/compiled-route';
 import { compileDispatchHooks, wrapRoute, wrapServed, type Feature } from './pipeline/feature';
 import { featuresFor } from './features';
 import { bodyLimitsOf } from './security/limits';
-import { assertRolesChecked } from './security/roles';
 import { RequestContext } from './pipeline/context';
 import { compileParam } from './pipeline/extract';
 import { compileGuardChain, type CanActivate } from './pipeline/guards';
@@ -176,14 +175,15 @@ export function createApp(options: AppOptions): App {
     const readsBody = compiled.some((c) => c.readsBody);
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
     for (const f of features) if (f.guardsFor !== undefined) guards.push(...f.guardsFor(d));
-    assertRolesChecked(d.where, d.metadata, guards);
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
     const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
     const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata };
     // The plugins that apply to this route, decided once here: their `around` outside every interceptor.
     const plugins = opts.plugins.filter((p) => p.appliesTo === undefined || p.appliesTo(info));
     const documenters = plugins.filter((p) => p.document !== undefined).map((p) => (op: object) => p.document!(op as OperationObject, info));
-    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters };
+    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters, documentation: {} };
+    // Start-up checks the features make of each route (e.g. @Roles without a RolesGuard).
+    for (const f of features) f.checkRoute?.(record);
     compiledRoutes.push(record);
     const routeInterceptors = [
       ...plugins.flatMap((p): Interceptor[] => (p.around === undefined ? [] : [{ intercept: p.around.bind(p) }])),

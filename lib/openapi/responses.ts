@@ -75,12 +75,9 @@ const AUTO_RESPONSES: Record<AutoErrorStatus, { name: string; description: strin
   },
 };
 
-// Routes a rate limit applies to, recorded by the rate-limit feature while routes compile (keyed by route: nothing global).
-const rateLimited = new WeakSet<CompiledRoute>();
-
-/** Records that a rate limit applies to `route`, so its operation documents the 429 response. */
+/** Records on `route` that a rate limit applies to it, so its operation documents the 429 response. */
 export function documentRateLimit(route: CompiledRoute): void {
-  rateLimited.add(route);
+  route.documentation.rateLimited = true;
 }
 
 /** What output features (content negotiation, pagination, cache) add to a route's documented success response. */
@@ -91,14 +88,14 @@ export interface OutputDoc {
   readonly headers?: Readonly<Record<string, HeaderObject>>;
 }
 
-// Recorded by lib/middleware while routes compile, keyed by route: nothing global.
-const outputDocs = new WeakMap<CompiledRoute, OutputDoc>();
-
-/** Records what an output feature adds to `route`'s success response (merged with earlier records). */
+/** Records on `route` what an output feature adds to its success response (merged with earlier records). */
 export function documentOutput(route: CompiledRoute, doc: OutputDoc): void {
-  const prior = outputDocs.get(route);
-  outputDocs.set(route, { mediaTypes: doc.mediaTypes ?? prior?.mediaTypes, headers: { ...prior?.headers, ...doc.headers } });
+  const d = route.documentation;
+  if (doc.mediaTypes !== undefined) d.mediaTypes = doc.mediaTypes;
+  if (doc.headers !== undefined) d.headers = { ...d.headers, ...doc.headers };
 }
+
+const outputOf = (route: CompiledRoute): OutputDoc => route.documentation as OutputDoc;
 
 /** The shared error responses in status order, whatever order the routes met them in. */
 export function sortedResponses(shared: ReadonlyMap<string, ResponseObject>): Record<string, ResponseObject> {
@@ -131,11 +128,11 @@ export function describeResponses(
     401: facts.authenticates,
     403: route.guards.length > 0,
     404: d.paramNames.length > 0,
-    406: (outputDocs.get(route)?.mediaTypes?.length ?? 0) > 1,
+    406: (route.documentation.mediaTypes?.length ?? 0) > 1,
     413: facts.readsBody,
     415: facts.readsBody,
     422: facts.validates,
-    429: rateLimited.has(route),
+    429: route.documentation.rateLimited === true,
   };
   for (const status of [400, 401, 403, 404, 406, 413, 415, 422, 429] as const) {
     if (!applies[status] || !auto.has(status) || out[status] !== undefined) continue;
@@ -184,7 +181,7 @@ function successResponse(route: CompiledRoute, options: ResponseOptions, registr
     if (name.toLowerCase() === 'content-type') fixedType = value.split(';')[0].trim();
     else headers[name] = { schema: { type: 'string', const: value } };
   }
-  const doc = outputDocs.get(route);
+  const doc = outputOf(route);
   if (doc?.headers !== undefined) for (const [name, header] of Object.entries(doc.headers)) headers[name] ??= header;
   if (Object.keys(headers).length > 0) response.headers = headers;
   const body = bodyOf(options, registry, fixedType, doc?.mediaTypes);

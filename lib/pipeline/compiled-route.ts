@@ -20,4 +20,17 @@ export interface CompiledRoute {
   readonly filters: readonly CompiledFilter[];
   /** What plugins add to the route's OpenAPI operation, called with the operation when the document is built. */
   readonly documenters: readonly ((operation: object) => void)[];
+  /**
+   * What the built-in features found while compiling the route, for its OpenAPI operation: the media types a data
+   * result can be sent in (negotiation), response headers they set (`Link`, `ETag`…), whether a rate limit applies.
+   * Filled at start-up, read when the document is built; data on the route, never state kept elsewhere.
+   */
+  readonly documentation: RouteDocumentation;
+}
+
+/** See {@link CompiledRoute.documentation}; header values are OpenAPI header objects. */
+export interface RouteDocumentation {
+  mediaTypes?: readonly string[];
+  headers?: Record<string, object>;
+  rateLimited?: boolean;
 }

@@ -20,6 +20,8 @@ export interface Feature {
   wrapRoute?(route: CompiledRoute, handler: RouteHandler): RouteHandler;
   /** Guards to run after a route's own (app, controller, method), e.g. a rate limit keyed by the principal those set. */
   guardsFor?(route: RouteDescriptor): readonly CanActivate[];
+  /** Checks a compiled route at start-up; a developer mistake is a RivetError naming `Controller#method` and the fix. */
+  checkRoute?(route: CompiledRoute): void;
   /** Answers automatic OPTIONS on known paths (CORS preflight). */
   readonly preflight?: Preflight;
   /** Runs when the app closes, after the server stopped accepting and drained; features close in reverse order. */

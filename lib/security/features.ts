@@ -6,6 +6,7 @@ import { securityHeadersFeature } from './headers';
 import { limitsFeature } from './limits';
 import type { NormalizedSecurity } from './options';
 import { rateLimitFeature } from './rate-limit';
+import { assertRolesChecked } from './roles';
 import { sessionFeature } from './session';
 
 /**
@@ -23,5 +24,7 @@ export function securityFeatures(security: NormalizedSecurity, store: Store, err
   features.push(limitsFeature(security.limits, errors));
   features.push(rateLimitFeature(security.rateLimit, app));
   if (security.session !== null) features.push(sessionFeature(security.session, app));
+  // @Roles / @Scopes only record metadata: a route declaring them without a RolesGuard fails at start-up.
+  features.push({ name: 'roles', checkRoute: (route) => assertRolesChecked(route.descriptor.where, route.descriptor.metadata, route.guards) });
   return features;
 }
