@@ -6,6 +6,7 @@ import type { RouteParts } from '../pipeline/build';
 import { documentOutput } from '../openapi/responses';
 import type { CompiledRoute } from '../pipeline/compiled-route';
 import type { RequestContext } from '../pipeline/context';
+import type { Interceptor } from '../pipeline/interceptors';
 import { isThenable } from '../pipeline/guards';
 import { compileWriter, type Send, type Writer, type WriterOptions } from '../pipeline/write';
 import type { Store } from '../store/store';
@@ -173,7 +174,7 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
   // for it instead of running the handler again (no stampede on a cold or just-invalidated key).
   const filling = new Map<string, Promise<Entry | null>>();
 
-  const fill = (self: unknown, args: unknown[], ctx: RequestContext, key: string, gen: string | null): unknown => {
+  const fill = (next: () => unknown, ctx: RequestContext, key: string, gen: string | null): unknown => {
     let resolve: ((entry: Entry | null) => void) | null = null;
     let pending: Promise<Entry | null> | null = null;
     if (gen !== null) {
@@ -190,7 +191,7 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
     const before = new Set(ctx.response.getHeaderNames());
     let value: unknown;
     try {
-      value = original.apply(self, args);
+      value = next();
     } catch (err) {
       settle(null);
       throw err;
@@ -202,18 +203,20 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
     });
   };
 
-  const original = parts.method;
-  const method = function cached(this: unknown, ...args: unknown[]): unknown {
-    const ctx = args.pop() as RequestContext;
-    const key = keyFor(ctx);
-    if (key === null) return original.apply(this, args);
-    return lookup(key, ctx).then((found) => {
-      if (found instanceof CacheHit) return found;
-      const pending = filling.get(key);
-      if (pending === undefined) return fill(this, args, ctx, key, found.gen);
-      // Nothing stored (the handler failed, or its answer may not be shared): this request runs the handler itself.
-      return pending.then((entry) => (entry !== null ? new CacheHit(entry) : fill(this, args, ctx, key, found.gen)));
-    });
+  // The cache is the route's outermost interceptor: a hit answers without the handler (or the route's own
+  // interceptors), a miss stores what they made together.
+  const cached: Interceptor = {
+    intercept(ctx, next) {
+      const key = keyFor(ctx);
+      if (key === null) return next();
+      return lookup(key, ctx).then((found) => {
+        if (found instanceof CacheHit) return found;
+        const pending = filling.get(key);
+        if (pending === undefined) return fill(next, ctx, key, found.gen);
+        // Nothing stored (the handler failed, or its answer may not be shared): this request runs the handler itself.
+        return pending.then((entry) => (entry !== null ? new CacheHit(entry) : fill(next, ctx, key, found.gen)));
+      });
+    },
   };
 
   // The fill being written: set and cleared around a synchronous call of `inner`, which runs the tap in-line.
@@ -275,7 +278,7 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
       result.settle(null);
     }
   };
-  return { ...parts, method, extractors: [...parts.extractors, (ctx) => ctx], write };
+  return { ...parts, interceptors: [cached, ...(parts.interceptors ?? [])], write };
 }
 
 /** A response that must not be shared: it sets a cookie, or its own Cache-Control forbids storing (or sharing) it. */

@@ -1,7 +1,7 @@
 import { IsString, Length } from 'class-validator';
 import { injectable } from 'tsyringe';
 import {
-  Body, Catch, Controller, createApp, Ctx, Get, HttpError, NotFoundError, Param, Post, UseFilters, UseInterceptors, ValidationFailedError,
+  Body, Cache, Catch, Controller, createApp, Ctx, Get, HttpError, NotFoundError, Param, Post, UseFilters, UseInterceptors, ValidationFailedError,
   type ExceptionFilter, type FilterAnswer, type Interceptor, type RequestContext,
 } from '../../lib';
 import { validateOpenApi } from '../openapi/support/validate';
@@ -194,6 +194,20 @@ describe('interceptors', () => {
     expect(order).toEqual(['app:in', 'method:in', 'handler', 'method:out', 'app:out']);
     expect((await app.inject('/articles/cached/answer')).json()).toEqual({ from: 'interceptor' });
     expect((await app.inject('/articles/translated/error')).json()).toEqual({ errors: { body: ['translated'] } });
+  });
+
+  it('run inside @Cache: a hit replays what the handler and the interceptors made, without running either', async () => {
+    let runs = 0;
+    const counted: Interceptor = { intercept: (_ctx, next) => { runs++; const r = next(); return r instanceof Promise ? r.then((data) => ({ data })) : { data: r }; } };
+    @Controller('/cached') class Cached {
+      calls = 0;
+      @Get('/') @Cache({ ttl: 60 }) @UseInterceptors(counted) get() { this.calls++; return { calls: this.calls }; }
+    }
+    const app = createApp({ controllers: [Cached] });
+    const first = await app.inject('/cached');
+    const second = await app.inject('/cached');
+    expect([first.json(), second.json(), runs]).toEqual([{ data: { calls: 1 } }, { data: { calls: 1 } }, 1]);
+    expect(second.headers.etag).toBe(first.headers.etag);
   });
 
   it('leave routes without interceptors or filters as they were', async () => {
