@@ -7,7 +7,7 @@ import { inject, type InjectRequest, type InjectResponse } from './http/inject';
 import type { BodyOptions } from './http/body';
 import { compileMultipart } from './realtime/upload';
 import type { GuardRef } from './metadata/types';
-import { buildRouteHandler } from './pipeline/build';
+import { buildRouteHandler, type RouteParts } from './pipeline/build';
 import { withFilters, type CompiledFilter, type ExceptionFilter } from './pipeline/filters';
 import type { Interceptor } from './pipeline/interceptors';
 import { caughtBy, FILTERS, INTERCEPTORS, type PipelineRef } from './decorators/filters';
@@ -22,7 +22,6 @@ import { RequestContext } from './pipeline/context';
 import { compileParam } from './pipeline/extract';
 import { compileGuardChain, type CanActivate } from './pipeline/guards';
 import { compileWriter, type WriterOptions } from './pipeline/write';
-import { compileResponses } from './middleware/responses';
 import { compileTable, describeRoutes, type RouteDescriptor } from './router/compile';
 import { createDispatcher, type Dispatch } from './router/dispatch';
 import { parseTemplate } from './router/path';
@@ -136,9 +135,6 @@ export function createApp(options: AppOptions): App {
     return instance;
   };
 
-  // Negotiation, compression, @Cache and @Paginate change how results are written; before any controller is
-  // resolved, since this registers the injectable CacheService.
-  const responses = compileResponses(opts, container);
   const instances = new Map<Function, object>();
   const compiledRoutes: CompiledRoute[] = [];
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
@@ -178,15 +174,15 @@ export function createApp(options: AppOptions): App {
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
     const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
     const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata };
-    // The plugins that apply to this route, decided once here: their `around` outside every interceptor.
-    const plugins = opts.plugins.filter((p) => p.appliesTo === undefined || p.appliesTo(info));
-    const documenters = plugins.filter((p) => p.document !== undefined).map((p) => (op: object) => p.document!(op as OperationObject, info));
+    // The features (built-in and plugins) whose route stages apply to this route, decided once here.
+    const applying = features.filter((f) => f.appliesTo === undefined || f.appliesTo(info));
+    const documenters = applying.filter((f) => f.document !== undefined).map((f) => (op: object) => f.document!(op, info));
     const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters, documentation: {} };
     // Start-up checks the features make of each route (e.g. @Roles without a RolesGuard).
     for (const f of features) f.checkRoute?.(record);
     compiledRoutes.push(record);
     const routeInterceptors = [
-      ...plugins.flatMap((p): Interceptor[] => (p.around === undefined ? [] : [{ intercept: p.around.bind(p) }])),
+      ...applying.flatMap((f): Interceptor[] => (f.around === undefined ? [] : [{ intercept: f.around.bind(f) }])),
       ...interceptorRefs(d, opts.interceptors).map((i) => instanceOfRef<Interceptor>(i, d.where, 'Interceptor', 'intercept')),
     ];
     const writer: WriterOptions = {
@@ -194,7 +190,7 @@ export function createApp(options: AppOptions): App {
       // A declared response type compiles a serializer that writes only the declared fields.
       json: compileResponseSerializer(record),
     };
-    return wrapRoute(features, record, buildRouteHandler(responses.adapt(record, {
+    let parts: RouteParts = {
       info,
       paramNames: d.paramNames,
       instance,
@@ -207,7 +203,10 @@ export function createApp(options: AppOptions): App {
       write: compileWriter(writer),
       interceptors: routeInterceptors.length === 0 ? null : routeInterceptors,
       errors: withFilters(opts.errors, routeFilters),
-    }, writer)));
+    };
+    // Output stages (negotiation, compression, @Cache, @Paginate) adapt the parts; a route they skip is left as is.
+    for (const f of features) if (f.adaptRoute !== undefined) parts = f.adaptRoute(record, parts, writer);
+    return wrapRoute(features, record, buildRouteHandler(parts));
   }
 
   const summaries: RouteSummary[] = compiledRoutes.map(({ descriptor: d, guards }) => ({
@@ -227,7 +226,7 @@ export function createApp(options: AppOptions): App {
     handle: dispatch,
     listen: async (listenOptions = {}) => {
       const address = await (listener === undefined ? listen(server, listenOptions) : listener.listen!(listenOptions, (o) => listen(server, o)));
-      for (const p of opts.plugins) await p.onListen?.(server, address);
+      for (const f of features) await f.onListen?.(server, address);
       return address;
     },
     close: () => (closing ??= (async () => {
@@ -245,7 +244,7 @@ export function createApp(options: AppOptions): App {
 }
 
 /** How a route reads its body; routes with `@UploadedFile` parameters also read multipart/form-data (lib/realtime/upload.ts). */
-/** A plugin's request and close stages as a feature (its route stages are compiled with each route). */
+/** A plugin as a feature: the same stages, folded like every built-in one. */
 function pluginFeature(plugin: Plugin): Feature {
   const onRequest = plugin.onRequest;
   return {
@@ -254,7 +253,11 @@ function pluginFeature(plugin: Plugin): Feature {
       const answered = onRequest.call(plugin, req, res);
       return answered instanceof Promise ? answered.then((v) => v === true) : answered === true;
     },
-    onClose: plugin.onClose === undefined ? undefined : () => plugin.onClose!(),
+    appliesTo: plugin.appliesTo?.bind(plugin),
+    around: plugin.around?.bind(plugin),
+    document: plugin.document === undefined ? undefined : (operation, route) => plugin.document!(operation as OperationObject, route),
+    onListen: plugin.onListen?.bind(plugin),
+    onClose: plugin.onClose?.bind(plugin),
   };
 }
 

@@ -6,6 +6,7 @@ import { Logger } from './runtime/logger';
 import { staticFeature } from './middleware/static';
 import { securityFeatures } from './security/features';
 import { realtimeFeature } from './realtime/feature';
+import { responsesFeature } from './middleware/responses';
 
 /**
  * The features an app's options turn on, in the order they run on each request. Each feature module exports a
@@ -23,6 +24,9 @@ export function featuresFor(options: NormalizedOptions, container: DependencyCon
   // No access log sees WebSocket messages: a gateway's unexpected error goes to the app logger, or to stderr without one.
   const report = options.errors.report ?? ((req, err) => container.resolve(Logger).error({ err, path: req.url }, 'WebSocket handler failed'));
   features.push(realtimeFeature({ gateways: options.gateways, guards: options.guards, errors: { debug: options.errors.debug, report, filter: null }, json: { depth: options.security.limits.depth, properties: options.security.limits.properties } }, container));
+  // Output: negotiation, compression, @Cache and @Paginate adapt each route's writer; registers the injectable
+  // CacheService before any controller is resolved.
+  features.push(responsesFeature(options, container));
   // Static files last: they add table routes only (no request hook), labelled by the runtime features above.
   const files = staticFeature(options.static, options.compression, options.errors);
   if (files !== null) features.push(files);

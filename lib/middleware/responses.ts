@@ -1,7 +1,7 @@
 import type { DependencyContainer } from 'tsyringe';
 import type { RouteParts } from '../pipeline/build';
 import { documentOutput } from '../openapi/responses';
-import type { CompiledRoute } from '../pipeline/compiled-route';
+import type { Feature } from '../pipeline/feature';
 import { compileWriter, sendPlain, type Writer, type WriterOptions } from '../pipeline/write';
 import type { Store } from '../store/store';
 import { CACHE, cacheRoute, type RecordedCache } from './cache';
@@ -19,20 +19,14 @@ export interface ResponseOptions {
   readonly store: Store;
 }
 
-/** How an app's responses are produced beyond the plain writer: compiled once, applied per route at start-up. */
-export interface ResponseFeatures {
-  /**
-   * One route's parts with its output adapted: negotiation and compression stages in the writer, `@Paginate`
-   * links, `@Cache`. `parts` itself when nothing applies, so such a route runs exactly the plain pipeline.
-   */
-  adapt(route: CompiledRoute, parts: RouteParts, writer: WriterOptions): RouteParts;
-}
 
 /**
- * Compiles compression, negotiation, caching and pagination for one app. Registers the app's
- * {@link CacheService} in `container` (before controllers are resolved), so handlers can inject it.
+ * Compression, negotiation, caching and pagination for one app, as a feature whose `adaptRoute` stage adapts each
+ * route's output (negotiation and compression stages in the writer, `@Paginate` links, `@Cache`), leaving a route
+ * untouched when nothing applies, so it runs exactly the plain pipeline. Registers the app's {@link CacheService} in
+ * `container` (before controllers are resolved), so handlers can inject it.
  */
-export function compileResponses(options: ResponseOptions, container: DependencyContainer): ResponseFeatures {
+export function responsesFeature(options: ResponseOptions, container: DependencyContainer): Feature {
   const serialize = options.serializers?.serialize ?? null;
   const send = options.compression === null ? null : compileCompressedSend(options.compression);
   const encodeStream = options.compression === null ? null : compileStreamEncoder(options.compression);
@@ -44,7 +38,8 @@ export function compileResponses(options: ResponseOptions, container: Dependency
   container.register(CacheService, { useValue: service });
 
   return {
-    adapt(route, parts, writer) {
+    name: 'responses',
+    adaptRoute(route, parts, writer) {
       const cache = route.descriptor.metadata.get(CACHE) as RecordedCache | undefined;
       const paginated = route.descriptor.metadata.has(PAGINATE);
       if (!staged && cache === undefined && !paginated) return parts;

@@ -4,18 +4,33 @@ import type { RouteMethod } from '../metadata/types';
 import type { BeforeRoute, DispatchHooks, Preflight } from '../router/dispatch';
 import type { RouteHandler } from '../router/methods';
 import type { RouteDescriptor } from '../router/compile';
+import type { RouteParts } from './build';
 import type { CompiledRoute } from './compiled-route';
+import type { RequestContext, RouteInfo } from './context';
 import type { CanActivate } from './guards';
+import type { WriterOptions } from './write';
 
 /**
- * A cross-cutting part of the framework (security headers, CORS, rate limits, logging…), compiled at start-up.
- * Each member is optional; an app without features pays nothing per request. Features run in the order given.
+ * A cross-cutting part of the framework (security headers, CORS, rate limits, logging…) or a user's plugin
+ * (`definePlugin`, lib/plugin.ts: the public stages `appliesTo`, `onRequest`, `around`, `document`, `onListen`,
+ * `onClose`), compiled at start-up. `createApp` folds every feature over every route the same way and knows none by
+ * name. Each member is optional; an app without features pays nothing per request. Features run in the order given.
  */
 export interface Feature {
   /** For messages, e.g. `'cors'`. */
   readonly name: string;
   /** Runs before routing; `true` when it answered the request itself. */
   readonly onRequest?: BeforeRoute;
+  /** Whether the route stages (`around`, `document`) apply to a route; decided once per route at start-up. */
+  appliesTo?(route: RouteInfo): boolean;
+  /** Around a route's handler, as an interceptor outside the app's interceptors. */
+  around?(ctx: RequestContext, next: () => unknown): unknown;
+  /** Adds to the route's OpenAPI operation when the document is built. */
+  document?(operation: object, route: RouteInfo): void;
+  /** Adapts how a route produces its output (negotiation, compression, `@Cache`, `@Paginate`): `parts` when nothing applies. */
+  adaptRoute?(route: CompiledRoute, parts: RouteParts, writer: WriterOptions): RouteParts;
+  /** Once the app listens. */
+  onListen?(server: Server, address: BoundAddress): void | Promise<void>;
   /** Wraps one route's compiled handler, e.g. a per-route rate limit read from `route.descriptor.metadata`. Return `handler` itself to leave it. */
   wrapRoute?(route: CompiledRoute, handler: RouteHandler): RouteHandler;
   /** Guards to run after a route's own (app, controller, method), e.g. a rate limit keyed by the principal those set. */
