@@ -4,6 +4,7 @@ import {
 } from '../../lib';
 import { PROBLEM, serve } from '../helpers/http';
 import { operations, unresolvedRefs, validateOpenApi } from '../openapi/support/validate';
+import { stderrOf } from '../helpers/stderr';
 
 /** Custom parameter decorators over a socket: what guards learned, async lookups, DTO validation, OpenAPI, inheritance. */
 
@@ -91,17 +92,6 @@ class ScopedController {
 
 const controllers = [MeController, TenantsController, AccountsController, AdminsController, ScopedController];
 
-/** What the app writes to stderr while `run` goes on (an unexpected error is reported there without a logger). */
-async function stderrOf(run: () => Promise<void>): Promise<string> {
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { written.push(String(chunk)); return true; });
-  try {
-    await run();
-  } finally {
-    spy.mockRestore();
-  }
-  return written.join('');
-}
 
 describe('custom parameter decorators over a socket', () => {
   const app = createApp({ controllers, openapi: { title: 'Custom decorators', version: '1.0.0' } });

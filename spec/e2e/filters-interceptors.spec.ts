@@ -6,6 +6,7 @@ import {
 } from '../../lib';
 import { validateOpenApi } from '../openapi/support/validate';
 import { serve } from '../helpers/http';
+import { stderrOf } from '../helpers/stderr';
 
 class CreateArticle {
   @IsString() @Length(1, 20) title!: string;
@@ -139,17 +140,12 @@ describe('exception filters', () => {
   });
 
   it('leave what no filter takes to problem+json, and a filter that throws is a 500 problem, logged', async () => {
-    const written: string[] = [];
-    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { written.push(String(chunk)); return true; });
-    try {
+    const out = await stderrOf(async () => {
       const app = createApp({ controllers: [Plain] });
       const res = await app.inject('/plain/broken');
       expect([res.status, res.headers['content-type'], res.json()]).toEqual([500, 'application/problem+json; charset=utf-8', { type: 'about:blank', title: 'Internal Server Error', status: 500, instance: '/plain/broken' }]);
       expect((await app.inject('/plain/missing')).json()).toMatchObject({ status: 404, detail: 'nothing here' });
-    } finally {
-      spy.mockRestore();
-    }
-    const out = written.join('');
+    });
     expect(out).toContain('[rivet] GET /plain/broken failed with 500: Error: original');
     expect(out).toContain('RangeError: the filter itself failed');
   });

@@ -1,5 +1,6 @@
 import { Controller, createApp, Get, Guard, type CanActivate } from '../../lib';
 import { serve } from '../helpers/http';
+import { stderrOf } from '../helpers/stderr';
 
 class Broken implements CanActivate {
   canActivate(): boolean { throw new RangeError('guard fell over'); }
@@ -13,17 +14,6 @@ class Failing {
   @Get('/ok') ok() { return 'fine'; }
 }
 
-/** What the app writes to stderr while `run` goes on. */
-async function stderrOf(run: () => Promise<void>): Promise<string> {
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => { written.push(String(chunk)); return true; });
-  try {
-    await run();
-  } finally {
-    spy.mockRestore();
-  }
-  return written.join('');
-}
 
 describe('an unexpected error in an app without a logger', () => {
   it('answers a bare 500 problem and writes the request and the stack to stderr, once per request', async () => {
