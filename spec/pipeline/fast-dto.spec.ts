@@ -156,6 +156,18 @@ describe('compileFastDto', () => {
     expect(counts.invalid).toBeGreaterThan(300);
   });
 
+  it('gives the same 422s for nested values of the wrong shape: primitives, nulls, arrays of arrays, empty objects', () => {
+    const next = rng(5);
+    const odd = (): unknown => [null, 'x', 7, true, [], [{}], [[{ sku: 'A', qty: 1 }]], [null, 'y', { sku: '', qty: 0 }], {}, { sku: 5 }][Math.floor(next() * 10)];
+    const item = (): unknown => (next() < 0.5 ? { sku: next() < 0.5 ? 'SKU-1' : '', qty: next() < 0.5 ? 1 : 'x', ...(next() < 0.3 ? { children: odd() } : {}) } : odd());
+    const counts = differential(Order, Array.from({ length: 600 }, () => generate(next, {
+      items: () => (next() < 0.8 ? Array.from({ length: 1 + Math.floor(next() * 3) }, item) : odd()),
+      address: () => (next() < 0.5 ? { zip: next() < 0.5 ? '12345' : 5 } : odd()),
+      kind: () => 'retail',
+    }, true, 0.05)));
+    expect(counts.invalid).toBeGreaterThan(400);
+  });
+
   it('keeps field initializers as defaults and runs IsDefined first, like class-transformer', () => {
     const next = rng(3);
     differential(WithDefaults, Array.from({ length: 200 }, () => generate(next, { page: () => [1, 2, 0, '3'][Math.floor(next() * 4)], q: () => 'find' })));
