@@ -11,6 +11,7 @@ import type { CompiledRoute } from '../pipeline/compiled-route';
 import type { AutoErrorStatus } from './options';
 import type { SchemaRegistry } from './schema';
 import type { JsonSchema } from './schema-rules';
+import { routeThrows } from './throws';
 import type { HeaderObject, ReferenceObject, ResponseObject } from './types';
 
 const PROBLEM_TYPE = 'application/problem+json';
@@ -97,10 +98,33 @@ export function documentOutput(route: CompiledRoute, doc: OutputDoc): void {
 
 const outputOf = (route: CompiledRoute): OutputDoc => route.documentation as OutputDoc;
 
+/** Descriptions of the shared responses for statuses that routes throw (not among the automatic ones). */
+const THROWN_DESCRIPTIONS: Readonly<Record<number, string>> = {
+  405: 'The resource does not answer this method.',
+  409: 'The request conflicts with the current state of the resource.',
+  410: 'The resource is gone for good.',
+  412: 'A precondition of the request does not hold.',
+  500: 'The server failed to answer.',
+  501: 'The server does not do this (yet).',
+  502: 'An upstream service answered badly.',
+  503: 'The service cannot answer now; try again later.',
+  504: 'An upstream service did not answer in time.',
+};
+
+/** The `components.responses` name of an error status: the automatic name, else its status text in PascalCase. */
+function sharedName(status: number): string {
+  const auto = (AUTO_RESPONSES as Record<number, { name: string } | undefined>)[status];
+  if (auto !== undefined) return auto.name;
+  const text = (STATUS_CODES[status] ?? `Status ${status}`).replace(/[^A-Za-z0-9 ]/g, ' ');
+  return text.split(' ').filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('') || `Status${status}`;
+}
+
+const STATUS_BY_NAME = new Map(Object.keys(STATUS_CODES).map((s) => [sharedName(Number(s)), Number(s)]));
+
 /** The shared error responses in status order, whatever order the routes met them in. */
 export function sortedResponses(shared: ReadonlyMap<string, ResponseObject>): Record<string, ResponseObject> {
-  const order = Object.values(AUTO_RESPONSES).map((r) => r.name);
-  return Object.fromEntries([...shared].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
+  const statusOf = (name: string): number => STATUS_BY_NAME.get(name) ?? 999;
+  return Object.fromEntries([...shared].sort(([a], [b]) => statusOf(a) - statusOf(b)));
 }
 
 /** What the route does that decides which errors it can answer with. */
@@ -134,10 +158,12 @@ export function describeResponses(
     422: facts.validates,
     429: route.documentation.rateLimited === true,
   };
+  // What the route is seen to throw (handler, guards, pipes, filters) or declares with @Throws is documented always.
+  const thrown = new Map(routeThrows(route).map((t) => [t.status, t.error]));
   for (const status of [400, 401, 403, 404, 406, 413, 415, 422, 429] as const) {
-    if (!applies[status] || !auto.has(status) || out[status] !== undefined) continue;
+    if (!((applies[status] && auto.has(status)) || thrown.has(status)) || out[status] !== undefined) continue;
     const { name, description, schema, headers } = AUTO_RESPONSES[status];
-    const filtered = filterBody(route, status);
+    const filtered = filterBody(route, thrown.get(status) ?? ERROR_CLASSES[status]);
     if (filtered !== undefined) {
       // The route's filter answers this error in its own format: documented in place, with the filter's schema.
       out[status] = { description, ...(headers === undefined ? {} : { headers }), content: filtered };
@@ -146,6 +172,19 @@ export function describeResponses(
     shared.set(name, { description, ...(headers === undefined ? {} : { headers }), content: { [PROBLEM_TYPE]: { schema: schemaRef(schema) } } });
     out[status] = { $ref: `#/components/responses/${name}` };
   }
+  for (const [status, error] of thrown) {
+    if (out[status] !== undefined) continue;
+    const description = THROWN_DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? `Status ${status}`;
+    const filtered = filterBody(route, error ?? HttpError);
+    if (filtered !== undefined) {
+      out[status] = { description, content: filtered };
+      continue;
+    }
+    const name = sharedName(status);
+    shared.set(name, { description, content: { [PROBLEM_TYPE]: { schema: schemaRef('Problem') } } });
+    out[status] = { $ref: `#/components/responses/${name}` };
+  }
+  // Integer-like keys keep ascending order in a JS object, so the statuses read in order whatever was added first.
   return out;
 }
 
@@ -160,8 +199,7 @@ const ERROR_CLASSES: Record<AutoErrorStatus, Function> = {
  * first) that handles the error class and declares a `static schema` (and optionally `static contentType`, default
  * `application/json`) on its class.
  */
-function filterBody(route: CompiledRoute, status: AutoErrorStatus): ResponseObject['content'] | undefined {
-  const error = ERROR_CLASSES[status];
+function filterBody(route: CompiledRoute, error: Function): ResponseObject['content'] | undefined {
   for (const f of route.filters) {
     const handles = f.types.length === 0 || f.types.some((t) => t === error || error.prototype instanceof t);
     if (!handles) continue;
