@@ -3,7 +3,9 @@ import type { DependencyContainer } from 'tsyringe';
 import { createAppContainer, prepareGraph, resolveAtBoot } from './di/container';
 import { RivetError, throwCollected } from './errors/rivet-error';
 import { close, createHttpServer, listen, type BoundAddress, type ListenOptions } from './http/server';
-import { inject, type InjectRequest, type InjectResponse } from './http/inject';
+import { inject, type InjectContract, type InjectRequest, type InjectResponse } from './http/inject';
+import { contractAsserter } from './openapi/contract';
+import { watchContract } from './openapi/contract-watch';
 import type { BodyOptions } from './http/body';
 import { compileMultipart } from './realtime/upload';
 import type { GuardRef } from './metadata/types';
@@ -148,7 +150,9 @@ export function createApp(options: AppOptions): App {
   if (opts.runtime.logger !== null) {
     container.resolve<Logger>(Logger).debug({ routes: compiledRoutes.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'routes compiled');
   }
-  const server = createHttpServer(dispatch, Object.assign({}, ...features.map((f) => f.serverOptions ?? {})));
+  // rivet dev --contract (RIVET_CONTRACT=1): each answer is checked against the document; a mismatch is logged, never sent.
+  const warnContract = (message: string): void => { if (opts.runtime.logger === null) process.emitWarning(message, 'RivetContract'); else container.resolve<Logger>(Logger).warn(message); };
+  const server = createHttpServer(process.env.RIVET_CONTRACT === '1' ? watchContract(dispatch, () => app.openapi(), warnContract) : dispatch, Object.assign({}, ...features.map((f) => f.serverOptions ?? {})));
 
   function buildHandler(d: RouteDescriptor): RouteHandler {
     const requestScoped = d.controllerMeta.options.scope === 'request';
@@ -219,6 +223,7 @@ export function createApp(options: AppOptions): App {
 
   // One close for the app's life: a signal and an explicit close() share the same drain.
   let closing: Promise<void> | null = null;
+  let contract: InjectContract | undefined;
   const listener = features.find((f) => f.listen !== undefined);
   const app: App = {
     server,
@@ -235,7 +240,7 @@ export function createApp(options: AppOptions): App {
       for (const f of [...features].reverse()) await f.onClose?.();
       if (opts.ownsStore) await opts.store.close();
     })()),
-    inject: (request) => inject(dispatch, request),
+    inject: (request) => inject(dispatch, request, () => (contract ??= contractAsserter(app.openapi()))),
     routes: () => summaries.map((r) => ({ ...r, guards: [...r.guards] })),
     openapi: () => (document ??= buildDocument(compiledRoutes, normalizeOpenApiOptions(true, false).openapi!)),
   };

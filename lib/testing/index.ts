@@ -1,5 +1,35 @@
 import { Client, type Dispatcher } from 'undici';
 import type { App } from '../app';
+import { ContractViolationError, compileContract, type ContractResponse } from '../openapi/contract';
+import type { OpenApiDocument } from '../openapi/types';
+
+export { ContractViolationError } from '../openapi/contract';
+export type { ContractMismatch, ContractResponse } from '../openapi/contract';
+
+/** Options of {@link TestClient}. */
+export interface TestClientOptions {
+  /**
+   * Checks every response against the OpenAPI document (the app's, or the one given): a status the operation does not
+   * list, an undocumented content type or a body that breaks its schema throws a {@link ContractViolationError}
+   * naming the route (`GET /books/{id}`), the status and each difference. Default `false`.
+   */
+  contract?: boolean | OpenApiDocument;
+}
+
+/**
+ * A function that throws a {@link ContractViolationError} when a response does not match the document, for tests
+ * that make requests with a client of their own. Requests that reach no documented operation pass.
+ * @example const assertContract = createContractCheck(app); assertContract('GET', '/books/1', { status, headers, body });
+ */
+export function createContractCheck(source: App | OpenApiDocument): (method: string, url: string, response: ContractResponse) => void {
+  const check = compileContract(isApp(source) ? source.openapi() : source);
+  return (method, url, response) => {
+    const mismatch = check(method, url, response);
+    if (mismatch !== null) throw new ContractViolationError(mismatch);
+  };
+}
+
+const isApp = (x: App | OpenApiDocument): x is App => typeof (x as App).openapi === 'function';
 
 type Headers = Record<string, string | string[] | undefined>;
 
@@ -28,12 +58,20 @@ export class TestRequest implements PromiseLike<TestResponse> {
   readonly #headers: Record<string, string> = {};
   #body: string | Buffer | undefined;
   readonly #checks: Check[] = [];
+  #contract: ((method: string, url: string, response: ContractResponse) => void) | null;
 
   /** @internal */
-  constructor(client: Client, method: string, path: string) {
+  constructor(client: Client, method: string, path: string, contract: ((method: string, url: string, response: ContractResponse) => void) | null = null) {
     this.#client = client;
     this.#method = method;
     this.#path = path;
+    this.#contract = contract;
+  }
+
+  /** Turns the contract check off for this request (e.g. a test that sends what the document forbids on purpose). */
+  noContract(): this {
+    this.#contract = null;
+    return this;
   }
 
   /** Sets a request header. */
@@ -121,6 +159,7 @@ export class TestRequest implements PromiseLike<TestResponse> {
       },
     };
     const label = `${this.#method} ${this.#path}`;
+    this.#contract?.(this.#method, this.#path, { status: response.status, headers: response.headers, body: rawBody });
     for (const check of this.#checks) check(response, label);
     return response;
   }
@@ -137,24 +176,33 @@ export class TestRequest implements PromiseLike<TestResponse> {
 export class TestClient {
   readonly #client: Client;
   readonly #app: App | undefined;
+  readonly #contract: ((method: string, url: string, response: ContractResponse) => void) | null;
   /** The base URL the client talks to. */
   readonly url: string;
 
-  constructor(url: string, app?: App) {
+  /** `app` is closed by `close()`; with `{ contract: true }` its document is the contract. */
+  constructor(url: string, app?: App, options: TestClientOptions = {}) {
     this.url = url;
     this.#client = new Client(url);
     this.#app = app;
+    const contract = options.contract ?? false;
+    if (contract === true && app === undefined) throw new Error('TestClient: { contract: true } needs the app (or pass its OpenAPI document as contract).');
+    this.#contract = contract === false ? null : createContractCheck(contract === true ? app! : contract);
   }
 
-  /** Listens on a free loopback port (unless the app already listens) and connects to it. `close()` closes both. */
-  static async start(app: App): Promise<TestClient> {
+  /**
+   * Listens on a free loopback port (unless the app already listens) and connects to it. `close()` closes both.
+   * @example const client = await TestClient.start(app, { contract: true });
+   */
+  static async start(app: App, options: TestClientOptions = {}): Promise<TestClient> {
     if (app.server.listening) {
       const a = app.server.address();
       if (a === null || typeof a === 'string') throw new Error('TestClient.start: the app listens on a pipe, not a TCP port');
-      return new TestClient(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`);
+      const contract = options.contract === true ? app.openapi() : options.contract;
+      return new TestClient(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`, undefined, { contract });
     }
     const bound = await app.listen({ port: 0, host: '127.0.0.1' });
-    return new TestClient(bound.url, app);
+    return new TestClient(bound.url, app, options);
   }
 
   get(path: string): TestRequest { return this.request('GET', path); }
@@ -167,7 +215,7 @@ export class TestClient {
 
   /** A request with any method. */
   request(method: string, path: string): TestRequest {
-    return new TestRequest(this.#client, method.toUpperCase(), path);
+    return new TestRequest(this.#client, method.toUpperCase(), path, this.#contract);
   }
 
   /** Closes the connection, and the app if `start` made it listen. */

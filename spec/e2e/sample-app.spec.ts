@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { buildApp } from '../../sample-app/src/app';
+import { createContractCheck } from '../../lib/testing';
 import { waitFor } from '../helpers/wait';
 
 /** The bookshelf sample app (sample-app/), exercised over a real socket as its README shows it. */
@@ -24,11 +25,14 @@ type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 let app: Awaited<ReturnType<typeof buildApp>>;
 let base: string;
+// The contract check: every answer `call` gets must match the app's OpenAPI document (status, content type, body).
+let assertContract: ReturnType<typeof createContractCheck>;
 
 // A fresh app per test: each has its own DI container, hence its own seeded repositories.
 beforeEach(async () => {
   app = await buildApp({ apiKey: KEY, database: ':memory:', env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
   base = (await app.listen({ port: 0 })).url;
+  assertContract = createContractCheck(app);
 });
 afterEach(() => app.close());
 
@@ -41,6 +45,7 @@ async function call(method: Method, path: string, options: { headers?: Record<st
     body: options.json === undefined ? undefined : JSON.stringify(options.json),
   });
   const text = await res.body.text();
+  assertContract(method, path, { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, body: text });
   return { status: res.statusCode, headers: res.headers as IncomingHttpHeaders, text, json: () => JSON.parse(text) as unknown };
 }
 

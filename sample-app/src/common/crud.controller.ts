@@ -1,4 +1,4 @@
-import { Body, Delete, Get, Guard, NotFoundError, Param, Post, Put, Query, Roles, RolesGuard } from 'rivetjs';
+import { Body, Delete, Get, Guard, HttpCode, NotFoundError, Param, Post, Put, Query, Roles, RolesGuard } from 'rivetjs';
 import { AuthGuard } from '../auth/auth.guard';
 import type { CrudService, Page } from './repository';
 
@@ -83,6 +83,7 @@ export function CrudController<T, C extends object>(resource: CrudResource<C>): 
 
     // Returning nothing answers 204 No Content. Guards run in order: no credentials is a 401 before roles are looked at.
     @Delete('/:id', { summary: `Delete a ${resource.name}` })
+    @HttpCode(204)
     @Guard(AuthGuard, RolesGuard)
     @Roles('admin')
     remove(@Param('id') id: number): void {

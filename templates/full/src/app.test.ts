@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { App } from 'rivetjs';
+import { createContractCheck } from 'rivetjs/testing';
 import { buildApp } from './app.js';
 
 const ENV = {
@@ -14,10 +15,13 @@ const ENV = {
 describe('__APP_NAME__', () => {
   let app: App;
   let url: string;
+  // Every answer `call` gets must match the OpenAPI document: its status, content type and body.
+  let assertContract: ReturnType<typeof createContractCheck>;
 
   before(async () => {
     app = await buildApp(ENV);
     url = (await app.listen({ port: 0 })).url;
+    assertContract = createContractCheck(app);
   });
   after(() => app.close());
 
@@ -27,6 +31,7 @@ describe('__APP_NAME__', () => {
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${url}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
     const text = await res.text();
+    assertContract(method, path, { status: res.status, headers: Object.fromEntries(res.headers), body: text });
     return { status: res.status, headers: res.headers, body: text === '' ? undefined : JSON.parse(text) };
   };
   const signup = async (email: string) => (await call('POST', '/auth/signup', { body: { email, password: 'correct horse battery' } })).body.token as string;
