@@ -28,11 +28,11 @@ import { compileTable, describeRoutes, type RouteDescriptor } from './router/com
 import { createDispatcher, type Dispatch } from './router/dispatch';
 import { parseTemplate } from './router/path';
 import type { RouteHandler } from './router/methods';
-import { buildDocument } from './openapi/document';
+import { buildDocument, withListeningServer } from './openapi/document';
 import { Logger } from './runtime/logger';
 import { compileResponseSerializer } from './openapi/serializer';
 import { normalizeOpenApiOptions } from './openapi/options';
-import { docsRoutes } from './openapi/serve';
+import { docsRoutes, documentJson } from './openapi/serve';
 import type { OpenApiDocument, OperationObject } from './openapi/types';
 import { normalizeOptions, type AppOptions } from './options';
 
@@ -142,7 +142,7 @@ export function createApp(options: AppOptions): App {
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
   // The document comes from the compiled table, once; its own routes join the table but not the document.
   let document = opts.openapi === null ? null : buildDocument(compiledRoutes, opts.openapi);
-  const served = document === null || opts.openapi === null ? [] : docsRoutes(JSON.stringify(document), opts.openapi, opts.docs, appErrors);
+  const served = document === null || opts.openapi === null ? [] : docsRoutes(() => documentJson(document!), opts.openapi, opts.docs, appErrors);
   // Routes without a controller (docs, health, metrics) join the table too, wrapped by the features that label them.
   const extra = [...served, ...features.flatMap(featureRoutes)].map((r) => ({ descriptor: r.descriptor, handler: wrapServed(features, r.descriptor, r.handler) }));
   const tree = compileTable([...routes, ...extra], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
@@ -231,6 +231,7 @@ export function createApp(options: AppOptions): App {
     handle: dispatch,
     listen: async (listenOptions = {}) => {
       const address = await (listener === undefined ? listen(server, listenOptions) : listener.listen!(listenOptions, (o) => listen(server, o)));
+      if (document !== null && opts.openapi !== null) document = withListeningServer(document, opts.openapi, address.url);
       for (const f of features) await f.onListen?.(server, address);
       return address;
     },

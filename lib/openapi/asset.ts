@@ -12,7 +12,7 @@ const gzip = promisify(gzipCallback);
  * Where an asset's bytes come from: a string built at start-up, or a file read on first request (and
  * optionally rewritten once, as text, before it is cached).
  */
-export type AssetSource = { readonly text: string } | { readonly file: string; readonly rewrite?: (text: string) => string };
+export type AssetSource = { readonly text: string | (() => string) } | { readonly file: string; readonly rewrite?: (text: string) => string };
 
 /** `no-cache`: revalidated on each use (ETag → 304); `immutable`: the URL carries the package version. */
 export type CachePolicy = 'no-cache' | 'immutable';
@@ -37,15 +37,19 @@ export function assetHandler(
   source: AssetSource, contentType: string, cache: CachePolicy, errors: ErrorPolicy, extraHeaders: Record<string, string> = {},
 ): RouteHandler {
   let prepared: Promise<Prepared> | null = null;
+  // A text given as a function may change (the document gains its listening address): prepared again when it does.
+  const current = 'text' in source && typeof source.text === 'function' ? source.text : null;
+  let preparedText: string | null = null;
   const compressible = /^(text\/|application\/(json|javascript))/.test(contentType);
   const prepare = async (): Promise<Prepared> => {
-    let raw = 'text' in source ? Buffer.from(source.text) : await readFile(source.file);
+    let raw = 'text' in source ? Buffer.from(current === null ? source.text as string : (preparedText = current())) : await readFile(source.file);
     if ('file' in source && source.rewrite !== undefined) raw = Buffer.from(source.rewrite(raw.toString('utf8')));
     const gzipped = compressible && raw.length > 1024 ? await gzip(raw, { level: 9 }) : null;
     return { raw, gzipped, etag: `"${createHash('sha256').update(raw).digest('base64url').slice(0, 27)}"` };
   };
   const headers = { 'content-type': contentType, 'cache-control': CACHE_CONTROL[cache], 'x-content-type-options': 'nosniff', ...extraHeaders };
   return (req, res) => {
+    if (current !== null && preparedText !== null && current() !== preparedText) prepared = null;
     (prepared ??= prepare()).then(
       (asset) => send(req, res, asset, headers),
       (err: unknown) => {

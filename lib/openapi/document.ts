@@ -11,7 +11,11 @@ import { describeResponses, PROBLEM_SCHEMAS, sortedResponses } from './responses
 import { SchemaRegistry } from './schema';
 import type { JsonSchema } from './schema-rules';
 import { describeSecurity, type SchemeRegistry } from './security';
-import type { HttpVerb, InfoObject, OpenApiDocument, OperationObject, PathItemObject, ResponseObject, TagObject } from './types';
+import { deriveSummary, escapeDescriptions } from './text';
+import type { HttpVerb, InfoObject, OpenApiDocument, OperationObject, PathItemObject, ResponseObject, ServerObject, TagObject } from './types';
+
+/** `servers` when the options give none: the document's own origin, so "Try it out" calls the server that serves it. */
+const SAME_ORIGIN: readonly ServerObject[] = [{ url: '/', description: 'The server that serves this document' }];
 
 /** The verbs an `@All` route answers (router/methods.ts), each documented unless the path declares it itself. */
 const ALL_VERBS: readonly HttpVerb[] = ['get', 'post', 'put', 'patch', 'delete'];
@@ -49,7 +53,8 @@ export function buildDocument(routes: readonly CompiledRoute[], options: Normali
     // Keys in the order the specification lists them, which is also how people read an operation.
     const op = {} as OperationObject;
     if (tags.length > 0) op.tags = tags;
-    if (d.options.summary !== undefined) op.summary = d.options.summary;
+    // Linters (Redocly's operation-summary) and every UI want a summary: derived from the handler name when none is given.
+    op.summary = d.options.summary ?? deriveSummary(d.handlerName, d.controller.name);
     if (d.options.description !== undefined) op.description = d.options.description;
     op.operationId = ids[i];
     if (input.parameters.length > 0) op.parameters = input.parameters;
@@ -69,7 +74,7 @@ export function buildDocument(routes: readonly CompiledRoute[], options: Normali
     if (o[key] !== undefined) (info as unknown as Record<string, unknown>)[key] = o[key];
   }
   const doc = { openapi: '3.1.0', info } as OpenApiDocument;
-  if (o.servers !== undefined && o.servers.length > 0) doc.servers = o.servers;
+  doc.servers = o.servers !== undefined && o.servers.length > 0 ? o.servers : [...SAME_ORIGIN];
   const tags: TagObject[] = [...(o.tags ?? []), ...usedTags.filter((t) => !o.tags?.some((x) => x.name === t)).map((name) => ({ name }))];
   if (tags.length > 0) doc.tags = tags;
   if (o.tagGroups !== undefined && o.tagGroups.length > 0) doc['x-tagGroups'] = o.tagGroups;
@@ -81,7 +86,21 @@ export function buildDocument(routes: readonly CompiledRoute[], options: Normali
   if (Object.keys(schemas).length > 0) doc.components.schemas = schemas;
   if (schemes.size > 0) doc.components.securitySchemes = Object.fromEntries([...schemes].map(([name, s]) => [name, s.scheme]));
   // A JSON round trip detaches the document from option objects and schemas the user still holds, before freezing.
-  return deepFreeze(JSON.parse(JSON.stringify(doc)) as OpenApiDocument);
+  const detached = JSON.parse(JSON.stringify(doc)) as OpenApiDocument;
+  escapeDescriptions(detached);
+  return deepFreeze(detached);
+}
+
+/**
+ * The document once the app listens at `url`: when the options give no `servers`, the listening address is listed
+ * after the same-origin entry (a wildcard host shows as localhost). Otherwise the document is returned as it is.
+ */
+export function withListeningServer(doc: OpenApiDocument, options: NormalizedOpenApi, url: string): OpenApiDocument {
+  if (options.options.servers !== undefined && options.options.servers.length > 0) return doc;
+  const shown = url.replace(/^http:\/\/(0\.0\.0\.0|\[::\])(?=:)/, 'http://localhost');
+  const copy = JSON.parse(JSON.stringify(doc)) as OpenApiDocument;
+  copy.servers = [...SAME_ORIGIN, { url: shown, description: 'Where this process listens' }];
+  return deepFreeze(copy);
 }
 
 /** One entry per documented operation, in declaration order; `@All` routes expand to the verbs they answer. */

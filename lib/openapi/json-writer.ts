@@ -24,7 +24,7 @@ const INERT = new Set([
   'title', 'description', 'deprecated', 'readOnly', 'writeOnly', 'examples', 'example', '$comment',
   'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf',
   'minItems', 'maxItems', 'uniqueItems', 'contains', 'minContains', 'maxContains', 'enum', 'const', 'not',
-  'required', 'minProperties', 'maxProperties', 'contentMediaType', 'contentEncoding',
+  'required', 'minProperties', 'maxProperties', 'contentMediaType', 'contentEncoding', 'default',
 ]);
 /** `format`s whose values are written as they are (a Date as its ISO string); `date` and `time` cut a Date, so they fall back. */
 const CUT_FORMATS = new Set(['date', 'time']);

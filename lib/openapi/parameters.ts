@@ -226,8 +226,28 @@ function dtoQueryParameters(dto: Function, registry: SchemaRegistry): ParameterO
     if (typeof description === 'string') param.description = description;
     param.required = required.has(name);
     if (deprecated === true) param.deprecated = true;
-    param.schema = rest;
+    // A query value is text: `?x=null` is the string "null", so the null an @IsOptional() body property allows is not offered here.
+    param.schema = withoutNull(rest);
     return param;
   });
 }
 
+
+/** `schema` without the `null` alternative ({@link dtoQueryParameters}). */
+function withoutNull(schema: JsonSchema): JsonSchema {
+  const out = { ...schema };
+  if (Array.isArray(out.type)) {
+    const types = (out.type as string[]).filter((t) => t !== 'null');
+    out.type = types.length === 1 ? types[0] : types;
+  }
+  if (Array.isArray(out.oneOf)) {
+    const rest = (out.oneOf as JsonSchema[]).filter((s) => s.type !== 'null');
+    if (rest.length === 1) {
+      delete out.oneOf;
+      return { ...rest[0], ...out };
+    }
+    out.oneOf = rest;
+  }
+  if (Array.isArray(out.enum)) out.enum = (out.enum as unknown[]).filter((v) => v !== null);
+  return out;
+}

@@ -17,17 +17,42 @@ import type { HeaderObject, ReferenceObject, ResponseObject } from './types';
 const PROBLEM_TYPE = 'application/problem+json';
 const schemaRef = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
+/** What each example problem says, by status. */
+const EXAMPLE_DETAILS: Readonly<Record<number, string>> = {
+  400: 'The body is not valid JSON: Unexpected end of JSON input.',
+  401: 'Send Authorization: Bearer <token>.',
+  403: 'You may not do this.',
+  404: 'Item 7 does not exist.',
+  406: 'This route sends application/json; the Accept header allows none of it.',
+  409: 'Item 7 was changed by another request.',
+  413: 'The body is larger than 1048576 bytes.',
+  415: 'This route reads application/json, not text/plain.',
+  422: 'body.email: email must be an email',
+  429: 'Too many requests; retry in 30 seconds.',
+};
+
+/** An example problem of `status`, valid against its schema: what a client sees for that status. */
+function exampleOf(status: number): Record<string, unknown> {
+  const example: Record<string, unknown> = {
+    type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: EXAMPLE_DETAILS[status] ?? `${STATUS_CODES[status] ?? 'Error'}.`, instance: '/items/7',
+  };
+  if (status === 422) example.errors = [{ loc: ['body', 'email'], msg: 'email must be an email', type: 'isEmail' }];
+  return example;
+}
+
 /** Component schemas shared by every error response, named here and registered before any DTO. */
 export const PROBLEM_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   Problem: {
     type: 'object',
     description: 'An RFC 9457 problem details object, sent as application/problem+json for every error.',
     properties: {
+      // No status-specific examples here: every error response shares this schema (and ValidationProblem extends it),
+      // so each response carries an example of its own status instead (see exampleOf).
       type: { type: 'string', format: 'uri-reference', description: 'A URI identifying the problem type; "about:blank" when the status says it all.', examples: ['about:blank'] },
-      title: { type: 'string', description: 'The status text.', examples: ['Not Found'] },
-      status: { type: 'integer', minimum: 400, maximum: 599, examples: [404] },
-      detail: { type: 'string', description: 'What went wrong with this request.', examples: ['No route matches GET /users/7'] },
-      instance: { type: 'string', format: 'uri-reference', description: 'The request path and query.', examples: ['/users/7'] },
+      title: { type: 'string', description: 'The status text.' },
+      status: { type: 'integer', minimum: 400, maximum: 599, description: 'The HTTP status.' },
+      detail: { type: 'string', description: 'What went wrong with this request.' },
+      instance: { type: 'string', format: 'uri-reference', description: 'The request path and query.' },
     },
     required: ['type', 'title', 'status', 'instance'],
   },
@@ -50,8 +75,12 @@ export const PROBLEM_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
       schemaRef('Problem'),
       { type: 'object', properties: { errors: { type: 'array', items: schemaRef('ValidationIssue') } }, required: ['errors'] },
     ],
+    examples: [exampleOf(422)],
   },
 };
+
+/** The `content` of a shared problem response: the schema and an example of that status. */
+const problemContent = (schema: string, status: number): ResponseObject['content'] => ({ [PROBLEM_TYPE]: { schema: schemaRef(schema), example: exampleOf(status) } });
 
 /** The shared error responses (`components.responses`), by the status Rivet answers with. */
 const AUTO_RESPONSES: Record<AutoErrorStatus, { name: string; description: string; schema: string; headers?: Record<string, HeaderObject> }> = {
@@ -169,7 +198,7 @@ export function describeResponses(
       out[status] = { description, ...(headers === undefined ? {} : { headers }), content: filtered };
       continue;
     }
-    shared.set(name, { description, ...(headers === undefined ? {} : { headers }), content: { [PROBLEM_TYPE]: { schema: schemaRef(schema) } } });
+    shared.set(name, { description, ...(headers === undefined ? {} : { headers }), content: problemContent(schema, status) });
     out[status] = { $ref: `#/components/responses/${name}` };
   }
   for (const [status, error] of thrown) {
@@ -181,7 +210,7 @@ export function describeResponses(
       continue;
     }
     const name = sharedName(status);
-    shared.set(name, { description, content: { [PROBLEM_TYPE]: { schema: schemaRef('Problem') } } });
+    shared.set(name, { description, content: problemContent('Problem', status) });
     out[status] = { $ref: `#/components/responses/${name}` };
   }
   // Integer-like keys keep ascending order in a JS object, so the statuses read in order whatever was added first.

@@ -135,6 +135,7 @@ export class SchemaRegistry {
     }
     const docs = apiPropertiesOf(ctor);
     for (const key of docs.keys()) if (!groups.has(key)) groups.set(key, []);
+    const defaults = initialValues(ctor);
 
     const properties: JsonSchema = {};
     const required: string[] = [];
@@ -142,7 +143,7 @@ export class SchemaRegistry {
       if (bothWays(transformer.findExcludeMetadata(ctor, property)?.options)) continue;
       const expose = transformer.findExposeMetadata(ctor, property)?.options;
       const wireName = expose?.name !== undefined && bothWays(expose) ? expose.name : property;
-      const built = this.#propertySchema(ctor, property, metas, docs.get(property) ?? {});
+      const built = this.#propertySchema(ctor, property, metas, docs.get(property) ?? {}, defaults.get(property));
       properties[wireName] = built.schema;
       if (built.required) required.push(wireName);
     }
@@ -191,15 +192,19 @@ export class SchemaRegistry {
 
   /** One property: its schema and whether class-validator rejects it when absent. */
   #propertySchema(
-    ctor: Function, property: string, metas: ValidationMeta[], docs: ApiPropertyOptions,
+    ctor: Function, property: string, metas: ValidationMeta[], docs: ApiPropertyOptions, initial: unknown,
   ): { schema: JsonSchema; required: boolean } {
     const self = createDraft();
     const item = createDraft();
     let skippable = false;   // @IsOptional / @ValidateIf: validation may be skipped altogether
+    let optional = false;    // @IsOptional: null and undefined skip validation, so null is accepted
     let demands = false;     // some check fails on `undefined`
     let eachSeen = false;
     for (const meta of metas) {
-      if (meta.type === ValidationTypes.CONDITIONAL_VALIDATION) skippable = true;
+      if (meta.type === ValidationTypes.CONDITIONAL_VALIDATION) {
+        skippable = true;
+        optional ||= meta.name === 'isOptional';
+      }
       else if (meta.type === ValidationTypes.IS_DEFINED) demands = true;
       else if (meta.type === ValidationTypes.NESTED_VALIDATION) eachSeen ||= meta.each === true;
       else if (meta.type === ValidationTypes.CUSTOM_VALIDATION) {
@@ -225,8 +230,13 @@ export class SchemaRegistry {
     } else {
       schema = this.#finish(self, explicit ?? fallback, typeMeta);
     }
-    schema = annotate(schema, docs);
-    return { schema, required: demands && !skippable };
+    // A property initializer fills an absent value before validation (class-transformer constructs the DTO): documented
+    // as `default`, and the property is not required.
+    if (initial !== undefined) schema.default = initial;
+    // @IsOptional() lets null through as well as undefined, so null is documented unless @ApiProperty({ nullable: false })
+    // says the type excludes it (design:type is the same for `string` and `string | null`).
+    schema = annotate(schema, { ...docs, nullable: docs.nullable ?? (optional ? true : undefined) });
+    return { schema, required: demands && !skippable && initial === undefined };
   }
 
   /** Renders a draft, filling its type from `cls` (`@Type`, `@ApiProperty({ type })` or `design:type`) when no constraint set one. */
@@ -259,6 +269,41 @@ export class SchemaRegistry {
     }
     return schema;
   }
+}
+
+// One construction per DTO class, at start-up.
+const initialCache = new WeakMap<Function, ReadonlyMap<string, unknown>>();
+
+/**
+ * The values a DTO's property initializers give (`limit = 20`): its own enumerable properties after `new ctor()`,
+ * kept when they are JSON data. A class that cannot be constructed without arguments has none.
+ */
+function initialValues(ctor: Function): ReadonlyMap<string, unknown> {
+  let values = initialCache.get(ctor);
+  if (values !== undefined) return values;
+  const out = new Map<string, unknown>();
+  try {
+    const instance = new (ctor as new () => object)() as Record<string, unknown>;
+    for (const key of Object.keys(instance)) {
+      const value = instance[key];
+      if (value === undefined || typeof value === 'function') continue;
+      const json = isJsonData(value) ? JSON.parse(JSON.stringify(value)) as unknown : undefined;
+      if (json !== undefined) out.set(key, json);
+    }
+  } catch {
+    // Constructors that need arguments or services document no defaults.
+  }
+  initialCache.set(ctor, (values = out));
+  return values;
+}
+
+function isJsonData(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (depth > 8 || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.every((v) => isJsonData(v, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && Object.values(value).every((v) => isJsonData(v, depth + 1));
 }
 
 /** True when a class-transformer option applies in both directions (no `toClassOnly` / `toPlainOnly`). */

@@ -25,8 +25,8 @@ const PNG = 'image/png';
 const REDOC_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
 const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E";
 
-/** The routes for `openapi.path`, `docs.swagger` and `docs.redoc`, given the document's JSON text. */
-export function docsRoutes(json: string, openapi: NormalizedOpenApi, docs: NormalizedDocs | null, errors: ErrorPolicy): ServedRoute[] {
+/** The routes for `openapi.path`, `docs.swagger` and `docs.redoc`, given the document's JSON text (or how to read it). */
+export function docsRoutes(json: string | (() => string), openapi: NormalizedOpenApi, docs: NormalizedDocs | null, errors: ErrorPolicy): ServedRoute[] {
   if (openapi.path === null) return [];
   const specUrl = openapi.path;
   const out: ServedRoute[] = [];
@@ -164,4 +164,14 @@ function optionalPackageDir(name: string): string | null {
 
 function packageVersion(dir: string): string {
   return (require(join(dir, 'package.json')) as { version: string }).version;
+}
+
+// One JSON text per document object: the document changes only when the app starts listening.
+const jsonOf = new WeakMap<object, string>();
+
+/** The JSON text of `doc`, made once per document object. */
+export function documentJson(doc: object): string {
+  let json = jsonOf.get(doc);
+  if (json === undefined) jsonOf.set(doc, (json = JSON.stringify(doc)));
+  return json;
 }

@@ -47,7 +47,7 @@ export interface ParameterObject {
   schema: JsonSchema;
 }
 
-export interface MediaTypeObject { schema?: JsonSchema }
+export interface MediaTypeObject { schema?: JsonSchema; example?: unknown }
 
 export interface RequestBodyObject {
   description?: string;

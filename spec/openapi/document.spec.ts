@@ -122,7 +122,10 @@ describe('app.openapi() on an app with every construct', () => {
     expect(find(doc, '/books/{id}', 'get').responses['422']).toEqual({ $ref: '#/components/responses/ValidationFailed' });
     expect(doc.components.responses!.ValidationFailed).toEqual({
       description: expect.any(String),
-      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ValidationProblem' } } },
+      content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/ValidationProblem' }, example: {
+        type: 'about:blank', title: 'Unprocessable Entity', status: 422, detail: 'body.email: email must be an email', instance: '/items/7',
+        errors: [{ loc: ['body', 'email'], msg: 'email must be an email', type: 'isEmail' }],
+      } } },
     });
     expect(doc.components.schemas!.ValidationProblem).toMatchObject({ allOf: [{ $ref: '#/components/schemas/Problem' }, { properties: { errors: { type: 'array' } } }] });
   });

@@ -94,7 +94,7 @@ const EVERYTHING: JsonSchema = {
     level: { type: 'integer', enum: [1, 2] },
     slug: { type: 'string', pattern: '^[a-z-]+$' },
     caseless: { type: 'string' },
-    note: { type: 'string' },
+    note: { type: ['string', 'null'] },
     coupon: { type: ['string', 'null'] },
     tags: { type: 'array', minItems: 1, maxItems: 5, uniqueItems: true, items: { type: 'string', maxLength: 10 } },
     ids: { type: 'array', minItems: 1, items: { type: 'integer' } },
@@ -119,7 +119,8 @@ const EVERYTHING: JsonSchema = {
   ],
 };
 
-const ADDRESS: JsonSchema = { type: 'object', properties: { street: { type: 'string' }, city: { type: 'string' } }, required: ['street'] };
+// @IsOptional() lets null through, so the optional city documents it.
+const ADDRESS: JsonSchema = { type: 'object', properties: { street: { type: 'string' }, city: { type: ['string', 'null'] } }, required: ['street'] };
 
 describe('SchemaRegistry: class-validator metadata → JSON Schema', () => {
   it('maps every supported constraint (golden)', () => {
@@ -172,8 +173,8 @@ describe('SchemaRegistry: class-validator metadata → JSON Schema', () => {
         type: 'object',
         properties: {
           label: { type: 'string' },
-          children: { type: 'array', items: ref('TreeNode') },
-          parent: ref('TreeNode'),
+          children: { type: ['array', 'null'], items: ref('TreeNode') },
+          parent: { oneOf: [ref('TreeNode'), { type: 'null' }] },
           where: ref('Address'),
         },
         required: ['label', 'where'],
@@ -354,13 +355,14 @@ describe('differential: ajv on the schema agrees with class-validator', () => {
     lines: [{ sku: 'B2', qty: 99 }], placedAt: '2024-05-01T10:00:00Z',
   });
 
-  // Values where class-validator is knowingly looser than the schema are left out: `null` for an
-  // @IsOptional property not marked nullable, enum key names ('High'), dates without a time part.
+  // Values where class-validator is knowingly looser than the schema are left out: enum key names ('High'), dates
+  // without a time part.
   const cases: [string, (o: Record<string, unknown>) => void, boolean][] = [
     ['the base object', () => {}, true],
     ['optional note omitted and coupon set', (o) => { o.coupon = 'X'; }, true],
     ['note given', (o) => { o.note = 'leave at door'; }, true],
     ['coupon null (nullable)', (o) => { o.coupon = null; }, true],
+    ['note null (@IsOptional lets null through)', (o) => { o.note = null; }, true],
     ['unknown property (stripped, not rejected)', (o) => { o.extra = 1; }, true],
     ['three unique tags', (o) => { o.tags = ['a', 'b', 'c']; }, true],
     ['empty lines array', (o) => { o.lines = []; }, true],
@@ -399,5 +401,50 @@ describe('differential: ajv on the schema agrees with class-validator', () => {
     const viaAjv = check(JSON.parse(JSON.stringify(input)));
     const errors = validateSync(plainToInstance(Order, JSON.parse(JSON.stringify(input)) as object), { whitelist: true });
     expect({ ajv: viaAjv, classValidator: errors.length === 0 }).toEqual({ ajv: expected, classValidator: expected });
+  });
+});
+
+describe('SchemaRegistry: nulls and defaults', () => {
+  it('documents null for @IsOptional() unless @ApiProperty({ nullable: false }) excludes it', () => {
+    class Draft {
+      @IsOptional() @IsString() subtitle?: string | null;
+      @IsOptional() @IsString() @ApiProperty({ nullable: false }) slug?: string;
+    }
+    expect(new SchemaRegistry().objectSchemaFor(Draft)).toEqual({
+      type: 'object',
+      properties: { subtitle: { type: ['string', 'null'] }, slug: { type: 'string' } },
+    });
+  });
+
+  it('documents property initializers as defaults, and a property with one as not required', () => {
+    class Page {
+      @IsInt() @Min(1) @Max(100) limit = 20;
+      @IsInt() @Min(0) offset = 0;
+      @IsIn(['asc', 'desc']) order: string = 'asc';
+      @IsArray() @IsString({ each: true }) fields: string[] = ['id', 'title'];
+      @IsString() q!: string;
+      @IsOptional() @IsDate() since: Date = new Date(0);
+    }
+    expect(new SchemaRegistry().objectSchemaFor(Page)).toEqual({
+      type: 'object',
+      properties: {
+        limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+        offset: { type: 'integer', minimum: 0, default: 0 },
+        order: { enum: ['asc', 'desc'], type: 'string', default: 'asc' },
+        fields: { type: 'array', items: { type: 'string' }, default: ['id', 'title'] },
+        q: { type: 'string' },
+        // A Date is not JSON data: no default.
+        since: { type: ['string', 'null'], format: 'date-time' },
+      },
+      required: ['q'],
+    });
+  });
+
+  it('documents no defaults for a DTO whose constructor needs arguments', () => {
+    class Needs {
+      @IsInt() n = 1;
+      constructor(private readonly config: { base: number }) { this.n = config.base; }
+    }
+    expect(new SchemaRegistry().objectSchemaFor(Needs)).toEqual({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] });
   });
 });

@@ -10,7 +10,10 @@ import { validateOpenApi } from './support/validate';
 
 const responsesOf = (doc: OpenApiDocument, path: string, verb: string): Record<string, unknown> =>
   (doc.paths[path] as Record<string, { responses: Record<string, unknown> }>)[verb].responses;
-const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+// Each shared error response carries an example of its own status.
+const problem = (status: number, title: string, detail: string) => ({ 'application/problem+json': {
+  schema: { $ref: '#/components/schemas/Problem' }, example: { type: 'about:blank', title, status, detail, instance: '/items/7' },
+} });
 
 class Accounts {
   create(): void { throw new ConflictError('taken'); }
@@ -28,7 +31,7 @@ describe('thrown errors in the OpenAPI document', () => {
     }
     const doc = createApp({ controllers: [Things], openapi: true }).openapi();
     expect(responsesOf(doc, '/things', 'post')).toEqual({ 201: { description: 'Created' }, 409: { $ref: '#/components/responses/Conflict' } });
-    expect(doc.components.responses).toEqual({ Conflict: { description: 'The request conflicts with the current state of the resource.', content: PROBLEM } });
+    expect(doc.components.responses).toEqual({ Conflict: { description: 'The request conflicts with the current state of the resource.', content: problem(409, 'Conflict', 'Item 7 was changed by another request.') } });
     expect(validateOpenApi(doc).errors).toBeUndefined();
   });
 
@@ -48,7 +51,7 @@ describe('thrown errors in the OpenAPI document', () => {
     }
     const doc = createApp({ controllers: [Items], openapi: true }).openapi();
     expect(Object.keys(responsesOf(doc, '/items', 'get'))).toEqual(['200', '403', '410']);
-    expect(doc.components.responses!.Gone).toEqual({ description: 'The resource is gone for good.', content: PROBLEM });
+    expect(doc.components.responses!.Gone).toEqual({ description: 'The resource is gone for good.', content: problem(410, 'Gone', 'Gone.') });
   });
 
   it('documents what guards, custom parameter decorators and filters throw', () => {

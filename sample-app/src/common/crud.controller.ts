@@ -68,21 +68,22 @@ export function CrudController<T, C extends object>(resource: CrudResource<C>): 
       return this.#service.find(id) ?? this.#notFound(id);
     }
 
-    // POST answers 201 by default.
-    @Post('/', { summary: `Create a ${resource.name}` })
+    // POST answers 201 by default. With no summary given, the document derives one from the handler and controller
+    // names: "Create a book", "Create an author".
+    @Post('/')
     @Guard(AuthGuard)
     create(@Body({ type: resource.create }) input: C): T {
       return this.#service.create(input);
     }
 
-    @Put('/:id', { summary: `Replace a ${resource.name}` })
+    @Put('/:id')
     @Guard(AuthGuard)
     replace(@Param('id') id: number, @Body({ type: resource.create }) input: C): T {
       return this.#service.replace(id, input) ?? this.#notFound(id);
     }
 
     // Returning nothing answers 204 No Content. Guards run in order: no credentials is a 401 before roles are looked at.
-    @Delete('/:id', { summary: `Delete a ${resource.name}` })
+    @Delete('/:id')
     @HttpCode(204)
     @Guard(AuthGuard, RolesGuard)
     @Roles('admin')
