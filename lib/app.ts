@@ -150,9 +150,9 @@ export function createApp(options: AppOptions): App {
   if (opts.runtime.logger !== null) {
     container.resolve<Logger>(Logger).debug({ routes: compiledRoutes.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'routes compiled');
   }
-  // rivet dev --contract (RIVET_CONTRACT=1): each answer is checked against the document; a mismatch is logged, never sent.
+  // rivet dev --contract (RIVETJS_CONTRACT=1): each answer is checked against the document; a mismatch is logged, never sent.
   const warnContract = (message: string): void => { if (opts.runtime.logger === null) process.emitWarning(message, 'RivetContract'); else container.resolve<Logger>(Logger).warn(message); };
-  const server = createHttpServer(process.env.RIVET_CONTRACT === '1' ? watchContract(dispatch, () => app.openapi(), warnContract) : dispatch, Object.assign({}, ...features.map((f) => f.serverOptions ?? {})));
+  const server = createHttpServer(process.env.RIVETJS_CONTRACT === '1' ? watchContract(dispatch, () => app.openapi(), warnContract) : dispatch, Object.assign({}, ...features.map((f) => f.serverOptions ?? {})));
 
   function buildHandler(d: RouteDescriptor): RouteHandler {
     const requestScoped = d.controllerMeta.options.scope === 'request';

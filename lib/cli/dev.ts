@@ -16,7 +16,7 @@ export interface DevCommandOptions {
   port?: number;
   /** Sets `LOG_LEVEL` for the app. */
   logLevel?: string;
-  /** Sets `RIVET_CONTRACT=1`: the app checks each answer against its OpenAPI document and warns on a mismatch. */
+  /** Sets `RIVETJS_CONTRACT=1`: the app checks each answer against its OpenAPI document and warns on a mismatch. */
   contract?: boolean;
   log?: (line: string) => void;
 }
@@ -45,7 +45,7 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
   const env: NodeJS.ProcessEnv = { ...process.env };
   if (options.port !== undefined) env.PORT = String(options.port);
   if (options.logLevel !== undefined) env.LOG_LEVEL = options.logLevel;
-  if (options.contract === true) env.RIVET_CONTRACT = '1';
+  if (options.contract === true) env.RIVETJS_CONTRACT = '1';
 
   let child: ChildProcess | null = null;
   let closing = false;

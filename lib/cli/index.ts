@@ -62,7 +62,7 @@ export function createProgram(): Command {
     .option('--log-level <level>', 'sets LOG_LEVEL for the app (fatal, error, warn, info, debug, trace, silent)')
     .option('--project <tsconfig>', 'the tsconfig to compile with', 'tsconfig.json')
     .option('--entry <file>', 'the compiled file to run (default: package.json main, else dist/main.js)')
-    .option('--contract', 'checks every answer against the OpenAPI document and logs a warning for each mismatch (sets RIVET_CONTRACT=1)')
+    .option('--contract', 'checks every answer against the OpenAPI document and logs a warning for each mismatch (sets RIVETJS_CONTRACT=1)')
     .action((opts: { port?: number; logLevel?: string; project: string; entry?: string; contract?: boolean }) => {
       const session = runDevCommand(opts);
       const stop = () => { session.close().then(() => process.exit(0), () => process.exit(1)); };

@@ -1,5 +1,5 @@
 /**
- * The contract check in development (`rivet dev --contract`, or `RIVET_CONTRACT=1`): every answer the server sends is
+ * The contract check in development (`rivet dev --contract`, or `RIVETJS_CONTRACT=1`): every answer the server sends is
  * checked against the OpenAPI document once it is finished, and a mismatch is logged as a warning. The request is
  * served exactly as without it; only a copy of the body is kept, up to {@link CAPTURE_LIMIT}.
  */

@@ -2,7 +2,7 @@
  * The contract check: does a response match the OpenAPI document? Its status must be documented for the operation,
  * its content type must be one the response lists, and a JSON body must validate against that media type's schema
  * (ajv, JSON Schema 2020-12, the OpenAPI 3.1 dialect). Used by `app.inject({ contract: true })`, `TestClient`
- * (`rivetjs/testing`) and `rivet dev` (`RIVET_CONTRACT=1`), never on a production request path: ajv is loaded
+ * (`rivetjs/testing`) and `rivet dev` (`RIVETJS_CONTRACT=1`), never on a production request path: ajv is loaded
  * on the first check, so an app that never checks never loads it.
  */
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';

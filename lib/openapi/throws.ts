@@ -121,12 +121,21 @@ function scan(source: string, self: object | undefined, depth: number, seen: Set
       if (body !== undefined) out.push(...scan(body, self, depth + 1, seen));
       continue;
     }
-    const member = (self as Record<string, unknown>)[name];
-    if (typeof member !== 'function' || seen.has(member)) continue;
+    const member = methodOf(self, name);
+    if (member === undefined || seen.has(member)) continue;
     seen.add(member);
     out.push(...scan(sourceOf(member), self, depth + 1, seen));
   }
   return out;
+}
+
+/** The method `name` of `self` or its prototype chain, read from property descriptors so that no getter runs. */
+function methodOf(self: object, name: string): Function | undefined {
+  for (let o: object | null = self; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(o, name);
+    if (descriptor !== undefined) return typeof descriptor.value === 'function' ? descriptor.value as Function : undefined;
+  }
+  return undefined;
 }
 
 function sourceOf(fn: Function): string {

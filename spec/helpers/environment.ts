@@ -4,6 +4,6 @@
  * cannot change what a spec sees: a spec that is about one of them passes its own `env`.
  */
 delete process.env.LOG_LEVEL;
-delete process.env.RIVET_CONTRACT;
+delete process.env.RIVETJS_CONTRACT;
 delete process.env.PORT;
 process.env.NODE_ENV = 'test';

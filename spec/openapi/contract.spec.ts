@@ -103,11 +103,11 @@ describe('TestClient with { contract: true }', () => {
   });
 });
 
-describe('RIVET_CONTRACT=1 (rivet dev --contract)', () => {
-  afterEach(() => { delete process.env.RIVET_CONTRACT; });
+describe('RIVETJS_CONTRACT=1 (rivet dev --contract)', () => {
+  afterEach(() => { delete process.env.RIVETJS_CONTRACT; });
 
   it('logs a warning for a mismatching answer and still sends it', async () => {
-    process.env.RIVET_CONTRACT = '1';
+    process.env.RIVETJS_CONTRACT = '1';
     const lines: { level: number; msg: string }[] = [];
     const logged = createApp({ controllers: [Books], openapi: true, logger: { level: 'warn', destination: { write: (line: string) => lines.push(JSON.parse(line)) } } });
     const client = await TestClient.start(logged);

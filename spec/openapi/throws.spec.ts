@@ -54,6 +54,20 @@ describe('thrown errors in the OpenAPI document', () => {
     expect(doc.components.responses!.Gone).toEqual({ description: 'The resource is gone for good.', content: problem(410, 'Gone', 'Gone.') });
   });
 
+  it('runs no getter while following this calls', () => {
+    let ran = 0;
+    @Controller('/getters')
+    class Getters {
+      get check(): () => void { ran++; return () => { throw new ConflictError(); }; }
+
+      @Get('/')
+      one(): string { this.check(); return 'x'; }
+    }
+    const doc = createApp({ controllers: [Getters], openapi: true }).openapi();
+    expect(Object.keys(responsesOf(doc, '/getters', 'get'))).toEqual(['200']);
+    expect(ran).toBe(0);
+  });
+
   it('documents what guards, custom parameter decorators and filters throw', () => {
     class TokenGuard implements CanActivate {
       canActivate(ctx: RequestContext): boolean {
