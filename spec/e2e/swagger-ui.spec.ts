@@ -63,6 +63,26 @@ describeInBrowser('Swagger UI and ReDoc in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'swagger-ui.png'), fullPage: true });
   }, 20000);
 
+  it('shows a <placeholder> in a description as written, in Swagger UI', async () => {
+    await page.goto(`${origin}/docs`);
+    const description = page.locator('.information-container .info .description');
+    await description.waitFor({ timeout: 10000 });
+    expect(await description.innerText()).toContain('then Authorization: Bearer <token>) or, for scripts');
+  }, 20000);
+
+  it('shows each error response\'s own example in ReDoc: a 422 problem under 422, not a 404', async () => {
+    await page.goto(`${origin}/redoc#tag/auth/operation/auth_signup`);
+    const operation = page.locator('[data-section-id="tag/auth/operation/auth_signup"]');
+    await operation.waitFor({ timeout: 15000 });
+    const tab = operation.locator('[role="tab"]', { hasText: '422' }).first();
+    await tab.click();
+    const sample = operation.locator('[role="tabpanel"]:visible').last();
+    await expect(sample.innerText()).resolves.toMatch(/"status":\s*422/);
+    expect(await sample.innerText()).toContain('"errors"');
+    await operation.locator('[role="tab"]', { hasText: '409' }).first().click();
+    await expect(operation.locator('[role="tabpanel"]:visible').last().innerText()).resolves.toMatch(/"status":\s*409/);
+  }, 20000);
+
   it('renders ReDoc with an operation heading', async () => {
     await page.goto(`${origin}/redoc`);
     const heading = page.locator('h2', { hasText: 'List books, optionally filtered by author and year' });
