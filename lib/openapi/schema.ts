@@ -276,19 +276,22 @@ const initialCache = new WeakMap<Function, ReadonlyMap<string, unknown>>();
 
 /**
  * The values a DTO's property initializers give (`limit = 20`): its own enumerable properties after `new ctor()`,
- * kept when they are JSON data. A class that cannot be constructed without arguments has none.
+ * kept when they are JSON data and the same on a second construction. A class that cannot be constructed without
+ * arguments has none.
  */
 function initialValues(ctor: Function): ReadonlyMap<string, unknown> {
   let values = initialCache.get(ctor);
   if (values !== undefined) return values;
   const out = new Map<string, unknown>();
   try {
+    // Constructed twice: a value that differs between the two (an id from randomUUID(), a counter) is no default.
     const instance = new (ctor as new () => object)() as Record<string, unknown>;
+    const again = new (ctor as new () => object)() as Record<string, unknown>;
     for (const key of Object.keys(instance)) {
       const value = instance[key];
-      if (value === undefined || typeof value === 'function') continue;
-      const json = isJsonData(value) ? JSON.parse(JSON.stringify(value)) as unknown : undefined;
-      if (json !== undefined) out.set(key, json);
+      if (value === undefined || typeof value === 'function' || !isJsonData(value)) continue;
+      const json = JSON.stringify(value);
+      if (JSON.stringify(again[key]) === json) out.set(key, JSON.parse(json) as unknown);
     }
   } catch {
     // Constructors that need arguments or services document no defaults.

@@ -440,6 +440,17 @@ describe('SchemaRegistry: nulls and defaults', () => {
     });
   });
 
+  it('documents no default for a value that differs from one construction to the next', () => {
+    let next = 0;
+    class Ticket {
+      @IsString() id: string = `t-${++next}`;
+      @IsInt() seats = 1;
+    }
+    expect(new SchemaRegistry().objectSchemaFor(Ticket)).toEqual({
+      type: 'object', properties: { id: { type: 'string' }, seats: { type: 'integer', default: 1 } }, required: ['id'],
+    });
+  });
+
   it('documents no defaults for a DTO whose constructor needs arguments', () => {
     class Needs {
       @IsInt() n = 1;
