@@ -75,28 +75,6 @@ const AUTO_RESPONSES: Record<AutoErrorStatus, { name: string; description: strin
   },
 };
 
-/** Records on `route` that a rate limit applies to it, so its operation documents the 429 response. */
-export function documentRateLimit(route: CompiledRoute): void {
-  route.documentation.rateLimited = true;
-}
-
-/** What output features (content negotiation, pagination, cache) add to a route's documented success response. */
-export interface OutputDoc {
-  /** The media types a data result can be sent in (negotiation), replacing `application/json`. */
-  readonly mediaTypes?: readonly string[];
-  /** Response headers the feature sets, e.g. `Link` or `ETag`. */
-  readonly headers?: Readonly<Record<string, HeaderObject>>;
-}
-
-/** Records on `route` what an output feature adds to its success response (merged with earlier records). */
-export function documentOutput(route: CompiledRoute, doc: OutputDoc): void {
-  const d = route.documentation;
-  if (doc.mediaTypes !== undefined) d.mediaTypes = doc.mediaTypes;
-  if (doc.headers !== undefined) d.headers = { ...d.headers, ...doc.headers };
-}
-
-const outputOf = (route: CompiledRoute): OutputDoc => route.documentation as OutputDoc;
-
 /** The shared error responses in status order, whatever order the routes met them in. */
 export function sortedResponses(shared: ReadonlyMap<string, ResponseObject>): Record<string, ResponseObject> {
   const order = Object.values(AUTO_RESPONSES).map((r) => r.name);
@@ -123,30 +101,43 @@ export function describeResponses(
     if (r.status === undefined || r.status === route.status) continue;
     out[String(r.status)] = declaredResponse(r, registry);
   }
-  const applies: Record<AutoErrorStatus, boolean> = {
+  const applies: Record<400 | 401 | 403 | 404 | 413 | 415 | 422, boolean> = {
     400: facts.readsBody,
     401: facts.authenticates,
     403: route.guards.length > 0,
     404: d.paramNames.length > 0,
-    406: (route.documentation.mediaTypes?.length ?? 0) > 1,
     413: facts.readsBody,
     415: facts.readsBody,
     422: facts.validates,
-    429: route.documentation.rateLimited === true,
   };
-  for (const status of [400, 401, 403, 404, 406, 413, 415, 422, 429] as const) {
-    if (!applies[status] || !auto.has(status) || out[status] !== undefined) continue;
-    const { name, description, schema, headers } = AUTO_RESPONSES[status];
-    const filtered = filterBody(route, status);
-    if (filtered !== undefined) {
-      // The route's filter answers this error in its own format: documented in place, with the filter's schema.
-      out[status] = { description, ...(headers === undefined ? {} : { headers }), content: filtered };
-      continue;
-    }
-    shared.set(name, { description, ...(headers === undefined ? {} : { headers }), content: { [PROBLEM_TYPE]: { schema: schemaRef(schema) } } });
-    out[status] = { $ref: `#/components/responses/${name}` };
+  for (const status of [400, 401, 403, 404, 413, 415, 422] as const) {
+    if (applies[status]) addErrorResponse(out, route, status, auto, shared);
   }
   return out;
+}
+
+/**
+ * Documents the error answer for `status` on an operation's `responses` (unless one is there already, or `auto`
+ * leaves an automatic status out): in the format of the route's filter that answers it, else as a shared
+ * problem+json response. What plugins' `DocumentTools.errorResponse` does, and the automatic statuses above.
+ */
+export function addErrorResponse(
+  out: Record<string, ResponseObject | ReferenceObject>, route: CompiledRoute, status: number,
+  auto: ReadonlySet<AutoErrorStatus>, shared: Map<string, ResponseObject>, description?: string,
+): void {
+  const known = (AUTO_RESPONSES as Partial<Record<number, typeof AUTO_RESPONSES[AutoErrorStatus]>>)[status];
+  if (out[status] !== undefined || (known !== undefined && !auto.has(status as AutoErrorStatus))) return;
+  const { name, schema, headers } = known ?? { name: null, schema: 'Problem', headers: undefined };
+  const text = description ?? known?.description ?? STATUS_CODES[status] ?? `Status ${status}`;
+  const filtered = filterBody(route, status);
+  if (filtered !== undefined || name === null || description !== undefined) {
+    // The route's filter answers this error in its own format (documented in place, with the filter's schema), or a
+    // status or description of the plugin's own.
+    out[status] = { description: text, ...(headers === undefined ? {} : { headers }), content: filtered ?? { [PROBLEM_TYPE]: { schema: schemaRef(schema) } } };
+    return;
+  }
+  shared.set(name, { description: text, ...(headers === undefined ? {} : { headers }), content: { [PROBLEM_TYPE]: { schema: schemaRef(schema) } } });
+  out[status] = { $ref: `#/components/responses/${name}` };
 }
 
 // The error Rivet throws for each automatic status, to find the filter that handles it.
@@ -160,8 +151,8 @@ const ERROR_CLASSES: Record<AutoErrorStatus, Function> = {
  * first) that handles the error class and declares a `static schema` (and optionally `static contentType`, default
  * `application/json`) on its class.
  */
-function filterBody(route: CompiledRoute, status: AutoErrorStatus): ResponseObject['content'] | undefined {
-  const error = ERROR_CLASSES[status];
+function filterBody(route: CompiledRoute, status: number): ResponseObject['content'] | undefined {
+  const error = (ERROR_CLASSES as Partial<Record<number, Function>>)[status] ?? HttpError;
   for (const f of route.filters) {
     const handles = f.types.length === 0 || f.types.some((t) => t === error || error.prototype instanceof t);
     if (!handles) continue;
@@ -181,10 +172,8 @@ function successResponse(route: CompiledRoute, options: ResponseOptions, registr
     if (name.toLowerCase() === 'content-type') fixedType = value.split(';')[0].trim();
     else headers[name] = { schema: { type: 'string', const: value } };
   }
-  const doc = outputOf(route);
-  if (doc?.headers !== undefined) for (const [name, header] of Object.entries(doc.headers)) headers[name] ??= header;
   if (Object.keys(headers).length > 0) response.headers = headers;
-  const body = bodyOf(options, registry, fixedType, doc?.mediaTypes);
+  const body = bodyOf(options, registry, fixedType);
   if (body !== undefined && route.status !== 204 && route.status !== 304) response.content = body;
   return response;
 }
@@ -199,7 +188,7 @@ function declaredResponse(r: ResponseMeta, registry: SchemaRegistry): ResponseOb
 }
 
 /** The `content` of a response from `type` or `schema`, or `undefined` when neither is declared. */
-function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: string | undefined, negotiated?: readonly string[]): ResponseObject['content'] {
+function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: string | undefined): ResponseObject['content'] {
   if (options.schema !== undefined) return { [options.contentType ?? fixedType ?? 'application/json']: { schema: options.schema } };
   if (options.type === undefined) return undefined;
   const type = options.type;
@@ -207,12 +196,7 @@ function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: s
   const media = options.contentType ?? fixedType
     ?? (type === String ? 'text/plain' : type === Buffer || type === Uint8Array ? 'application/octet-stream' : 'application/json');
   if (type === Buffer || type === Uint8Array) return { [media]: {} };
-  const schema = typeSchema(type, registry);
-  // Data results are sent in any negotiated format (middleware/negotiate.ts); strings and bytes are not negotiated.
-  if (negotiated !== undefined && media === 'application/json' && options.contentType === undefined && fixedType === undefined) {
-    return Object.fromEntries(negotiated.map((m) => [m, { schema }]));
-  }
-  return { [media]: { schema } };
+  return { [media]: { schema: typeSchema(type, registry) } };
 }
 
 /** The schema of a declared response type: a primitive, a DTO `$ref`, a list of either, or a named generic. */

@@ -73,7 +73,7 @@ export class GatewayServer {
       this.#gateways.set(meta.path, {
         path: meta.path,
         instance,
-        info: { method: 'GET', path: meta.path, controller: ctor, handler: 'upgrade', metadata: effectiveClassValues(ctor) },
+        info: { method: 'GET', path: meta.path, controller: ctor, handler: 'upgrade', where: `${ctor.name}#upgrade`, metadata: effectiveClassValues(ctor) },
         guards: compileGuardChain(guards),
         connect: meta.connect.map((n) => proto[n]),
         close: meta.close.map((n) => proto[n]),
