@@ -69,8 +69,9 @@ export function responsesPlugin(options: ResponseOptions, container: DependencyC
         if (negotiated !== null && json !== undefined && Object.keys(response.content!).length === 1) {
           response.content = Object.fromEntries(negotiated.map((m) => [m, json]));
         }
+        // A header the route declares itself (@ResponseHeader) keeps its own description.
         if (paginated) response.headers = { ...LINK_HEADER, ...response.headers };
-        if (isCached) response.headers = { ...CACHE_HEADERS, ...response.headers };
+        if (isCached) response.headers = { ...response.headers, ...CACHE_HEADERS, ...response.headers };
       }
       if (negotiated !== null) tools.errorResponse(406);
     },
