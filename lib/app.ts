@@ -17,13 +17,13 @@ import type { ErrorPolicy } from './errors/problem';
 import type { Plugin } from './plugin';
 import type { RouteInfo } from './pipeline/context';
 import type { CompiledRoute } from './pipeline/compiled-route';
-import { compileDispatchHooks, wrapRoute, wrapServed, type Feature } from './pipeline/feature';
-import { featuresFor } from './features';
+import { compileDispatchHooks, outputOf, wrapRoute, wrapServed, type DocumentTools, type PluginApp, type PluginRoute } from './pipeline/plugin';
+import { builtInPlugins } from './features';
 import { bodyLimitsOf } from './security/limits';
 import { RequestContext } from './pipeline/context';
 import { compileParam } from './pipeline/extract';
 import { compileGuardChain, type CanActivate } from './pipeline/guards';
-import { compileWriter, type WriterOptions } from './pipeline/write';
+import { compileWriter } from './pipeline/write';
 import { compileTable, describeRoutes, type RouteDescriptor } from './router/compile';
 import { createDispatcher, type Dispatch } from './router/dispatch';
 import { parseTemplate } from './router/path';
@@ -32,8 +32,7 @@ import { buildDocument, withListeningServer } from './openapi/document';
 import { Logger } from './runtime/logger';
 import { compileResponseSerializer } from './openapi/serializer';
 import { normalizeOpenApiOptions } from './openapi/options';
-import { docsRoutes, documentJson } from './openapi/serve';
-import type { OpenApiDocument, OperationObject } from './openapi/types';
+import type { OpenApiDocument } from './openapi/types';
 import { normalizeOptions, type AppOptions } from './options';
 
 /** One row of `app.routes()`. */
@@ -78,14 +77,14 @@ export function createApp(options: AppOptions): App {
   const opts = normalizeOptions(options);
   const container = createAppContainer(opts.container, opts.providers);
   const descriptors = describeRoutes(opts.controllers);
-  // App filters answer errors of the features and of routing too; they are resolved below, after the DI check, and
+  // App filters answer errors of the plugins and of routing too; they are resolved below, after the DI check, and
   // read through this holder. An app without filters keeps the plain policy.
   let appFilter: ErrorPolicy['filter'] = null;
   const appErrors: ErrorPolicy = opts.filters.length === 0 ? opts.errors
     : { ...opts.errors, filter: (req, res, err, ctx) => appFilter !== null && appFilter(req, res, err, ctx) };
-  // Features first: they register what user classes may inject (the logger, the metrics registry) before the DI check.
-  // Plugins' request and close stages join the features, after the built-in ones.
-  const features = [...featuresFor({ ...opts, errors: appErrors }, container), ...opts.plugins.map(pluginFeature)];
+  // Plugins first: the built-in ones register what user classes may inject (the logger, the metrics registry) before
+  // the DI check. The user's plugins run after the built-in ones, on the same contract.
+  const plugins: readonly Plugin[] = [...builtInPlugins({ ...opts, errors: appErrors }, container), ...opts.plugins];
 
   // DI graph first, for every controller and guard class, so that all unresolvable dependencies show at once.
   const errors: RivetError[] = [];
@@ -140,19 +139,22 @@ export function createApp(options: AppOptions): App {
   const instances = new Map<Function, object>();
   const compiledRoutes: CompiledRoute[] = [];
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
-  // The document comes from the compiled table, once; its own routes join the table but not the document.
-  let document = opts.openapi === null ? null : buildDocument(compiledRoutes, opts.openapi);
-  const served = document === null || opts.openapi === null ? [] : docsRoutes(() => documentJson(document!), opts.openapi, opts.docs, appErrors);
-  // Routes without a controller (docs, health, metrics) join the table too, wrapped by the features that label them.
-  const extra = [...served, ...features.flatMap(featureRoutes)].map((r) => ({ descriptor: r.descriptor, handler: wrapServed(features, r.descriptor, r.handler) }));
+  // The document comes from the compiled table, once: at start-up when `openapi` is on (so its mistakes show there),
+  // else on the first call, with default info.
+  let document: OpenApiDocument | null = null;
+  const openapi = (): OpenApiDocument => (document ??= buildDocument(compiledRoutes, opts.openapi ?? normalizeOpenApiOptions(true, false).openapi!));
+  if (opts.openapi !== null) openapi();
+  // Routes the plugins serve themselves (the OpenAPI pages, health, metrics, static files) join the table but not the
+  // document, wrapped by the plugins that label them.
+  const extra = plugins.flatMap((p) => pluginRoutes(p, { openapi })).map((r) => ({ descriptor: r.descriptor, handler: wrapServed(plugins, r.descriptor, r.handler) }));
   const tree = compileTable([...routes, ...extra], { ignoreTrailingSlash: opts.ignoreTrailingSlash });
-  const dispatch = createDispatcher(tree, appErrors, compileDispatchHooks(features));
+  const dispatch = createDispatcher(tree, appErrors, compileDispatchHooks(plugins));
   if (opts.runtime.logger !== null) {
     container.resolve<Logger>(Logger).debug({ routes: compiledRoutes.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'routes compiled');
   }
   // rivet dev --contract (RIVETJS_CONTRACT=1): each answer is checked against the document; a mismatch is logged, never sent.
   const warnContract = (message: string): void => { if (opts.runtime.logger === null) process.emitWarning(message, 'RivetContract'); else container.resolve<Logger>(Logger).warn(message); };
-  const server = createHttpServer(process.env.RIVETJS_CONTRACT === '1' ? watchContract(dispatch, () => app.openapi(), warnContract) : dispatch, Object.assign({}, ...features.map((f) => f.serverOptions ?? {})));
+  const server = createHttpServer(process.env.RIVETJS_CONTRACT === '1' ? watchContract(dispatch, () => app.openapi(), warnContract) : dispatch, Object.assign({}, ...plugins.map((p) => p.serverOptions ?? {})));
 
   function buildHandler(d: RouteDescriptor): RouteHandler {
     const requestScoped = d.controllerMeta.options.scope === 'request';
@@ -173,28 +175,30 @@ export function createApp(options: AppOptions): App {
     const extractors: ((ctx: RequestContext) => unknown)[] = [];
     compiled.forEach((c, i) => { extractors[d.params[i].meta.index] = c.extract; });
     const readsBody = compiled.some((c) => c.readsBody);
+    const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, where: d.where, metadata: d.metadata };
+    // The plugins (built-in and the user's) whose route stages apply to this route, decided once here.
+    const applying = plugins.filter((p) => (p.appliesTo === undefined ? true : p.appliesTo(info)));
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
-    for (const f of features) if (f.guardsFor !== undefined) guards.push(...f.guardsFor(d));
+    for (const p of applying) if (p.guards !== undefined) guards.push(...p.guards(info));
+    // Start-up checks the plugins make of each route (e.g. @Roles without a RolesGuard).
+    for (const p of applying) p.check?.(info, guards);
     const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
     const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
-    const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata };
-    // The features (built-in and plugins) whose route stages apply to this route, decided once here.
-    const applying = features.filter((f) => f.appliesTo === undefined || f.appliesTo(info));
-    const documenters = applying.filter((f) => f.document !== undefined).map((f) => (op: object) => f.document!(op, info));
-    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters, documentation: {} };
-    // Start-up checks the features make of each route (e.g. @Roles without a RolesGuard).
-    for (const f of features) f.checkRoute?.(record);
+    const documenters = applying.filter((p) => p.document !== undefined).map((p) => (op: object, tools: DocumentTools) => p.document!(op as never, info, tools));
+    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters };
     compiledRoutes.push(record);
-    const routeInterceptors = [
-      ...applying.flatMap((f): Interceptor[] => (f.around === undefined ? [] : [{ intercept: f.around.bind(f) }])),
-      ...interceptorRefs(d, opts.interceptors).map((i) => instanceOfRef<Interceptor>(i, d.where, 'Interceptor', 'intercept')),
-    ];
-    const writer: WriterOptions = {
+    // Output stages (negotiation, compression, @Cache, @Paginate) change the writer's stages; compiled once, after them.
+    const output = outputOf(applying, info, {
       status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res'),
       // A declared response type compiles a serializer that writes only the declared fields.
       json: compileResponseSerializer(record),
-    };
-    let parts: RouteParts = {
+    });
+    const routeInterceptors = [
+      ...output.interceptors,
+      ...applying.flatMap((p): Interceptor[] => (p.around === undefined ? [] : [{ intercept: p.around.bind(p) }])),
+      ...interceptorRefs(d, opts.interceptors).map((i) => instanceOfRef<Interceptor>(i, d.where, 'Interceptor', 'intercept')),
+    ];
+    const parts: RouteParts = {
       info,
       paramNames: d.paramNames,
       instance,
@@ -204,13 +208,11 @@ export function createApp(options: AppOptions): App {
       asyncArgs: compiled.some((c) => c.async),
       guards: compileGuardChain(guards),
       body: readsBody ? bodyOptions(d, compiled.some((c) => c.textBody), bodyLimitsOf(d.metadata, opts.security.limits), opts.uploads.tempDir) : null,
-      write: compileWriter(writer),
+      write: output.wrapWriter(compileWriter(output.writer)),
       interceptors: routeInterceptors.length === 0 ? null : routeInterceptors,
       errors: withFilters(opts.errors, routeFilters),
     };
-    // Output stages (negotiation, compression, @Cache, @Paginate) adapt the parts; a route they skip is left as is.
-    for (const f of features) if (f.adaptRoute !== undefined) parts = f.adaptRoute(record, parts, writer);
-    return wrapRoute(features, record, buildRouteHandler(parts));
+    return wrapRoute(applying, info, buildRouteHandler(parts));
   }
 
   const summaries: RouteSummary[] = compiledRoutes.map(({ descriptor: d, guards }) => ({
@@ -224,7 +226,7 @@ export function createApp(options: AppOptions): App {
   // One close for the app's life: a signal and an explicit close() share the same drain.
   let closing: Promise<void> | null = null;
   let contract: InjectContract | undefined;
-  const listener = features.find((f) => f.listen !== undefined);
+  const listener = plugins.find((p) => p.listen !== undefined);
   const app: App = {
     server,
     container,
@@ -232,49 +234,35 @@ export function createApp(options: AppOptions): App {
     listen: async (listenOptions = {}) => {
       const address = await (listener === undefined ? listen(server, listenOptions) : listener.listen!(listenOptions, (o) => listen(server, o)));
       if (document !== null && opts.openapi !== null) document = withListeningServer(document, opts.openapi, address.url);
-      for (const f of features) await f.onListen?.(server, address);
+      for (const p of plugins) await p.onListen?.(server, address);
       return address;
     },
     close: () => (closing ??= (async () => {
-      for (const f of features) await f.beforeClose?.();
+      for (const p of plugins) await p.beforeClose?.();
       await close(server);
-      for (const f of [...features].reverse()) await f.onClose?.();
+      for (const p of [...plugins].reverse()) await p.onClose?.();
       if (opts.ownsStore) await opts.store.close();
     })()),
     inject: (request) => inject(dispatch, request, () => (contract ??= contractAsserter(app.openapi()))),
     routes: () => summaries.map((r) => ({ ...r, guards: [...r.guards] })),
-    openapi: () => (document ??= buildDocument(compiledRoutes, normalizeOpenApiOptions(true, false).openapi!)),
+    openapi,
   };
-  for (const f of features) f.attach?.(app);
+  for (const p of plugins) p.attach?.(app);
   return app;
 }
 
 /** How a route reads its body; routes with `@UploadedFile` parameters also read multipart/form-data (lib/realtime/upload.ts). */
-/** A plugin as a feature: the same stages, folded like every built-in one. */
-function pluginFeature(plugin: Plugin): Feature {
-  const onRequest = plugin.onRequest;
-  return {
-    name: plugin.name,
-    onRequest: onRequest === undefined ? undefined : (req, res) => {
-      const answered = onRequest.call(plugin, req, res);
-      return answered instanceof Promise ? answered.then((v) => v === true) : answered === true;
-    },
-    appliesTo: plugin.appliesTo?.bind(plugin),
-    around: plugin.around?.bind(plugin),
-    document: plugin.document === undefined ? undefined : (operation, route) => plugin.document!(operation as OperationObject, route),
-    onListen: plugin.onListen?.bind(plugin),
-    onClose: plugin.onClose?.bind(plugin),
-  };
-}
-
 function bodyOptions(d: RouteDescriptor, text: boolean, { limit, json }: { limit: number; json: BodyOptions['json'] }, tempDir: string | null): BodyOptions {
   return { limit, json, text, multipart: compileMultipart(d.params.map((p) => p.meta), { fieldSize: limit, tempDir }) };
 }
 
-/** A feature's own routes as dispatch-table entries; a bad path is a RivetError naming the option. */
-function featureRoutes(f: Feature) {
-  const where = `createApp({ ${f.name} })`;
-  return (f.routes ?? []).map((r) => ({ descriptor: { method: r.method, path: r.path, segments: parseTemplate(r.path, where), where }, handler: r.handler }));
+/** A plugin's own routes as dispatch-table entries; a bad path is a RivetError naming where it was configured. */
+function pluginRoutes(p: Plugin, app: PluginApp) {
+  const list: readonly PluginRoute[] = typeof p.routes === 'function' ? p.routes(app) : p.routes ?? [];
+  return list.map((r) => {
+    const where = r.where ?? `createApp({ ${p.name} })`;
+    return { descriptor: { method: r.method, path: r.path, segments: parseTemplate(r.path, where), where }, handler: r.handler };
+  });
 }
 
 /** A route's filters, nearest first: the method's, the controller's, then `app`'s (each list in declared order). */

@@ -1,35 +1,21 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { RivetError } from './errors/rivet-error';
-import type { BoundAddress } from './http/server';
 import type { OperationObject } from './openapi/types';
-import type { RequestContext, RouteInfo } from './pipeline/context';
+import type { Plugin as PluginContract } from './pipeline/plugin';
+
+export type { DocumentTools, PluginApp, PluginHost, PluginRoute, RouteOutput } from './pipeline/plugin';
 
 /**
- * A plugin: a cross-cutting part written against stages that Rivet compiles at start-up. Every stage is optional.
- * The route stages (`around`, `document`) apply to the routes `appliesTo` accepts, decided once per route at
- * start-up, so a route a plugin does not apply to pays nothing for it.
+ * A plugin: a cross-cutting part written against stages that Rivet compiles at start-up (lib/pipeline/plugin.ts
+ * documents each stage). Every built-in part is a plugin on this same contract. Every stage is optional; the route
+ * stages apply to the routes `appliesTo` accepts, decided once per route at start-up, so a route a plugin does not
+ * apply to pays nothing for it.
  */
-export interface Plugin {
-  /** For messages, e.g. `'audit-log'`. */
-  readonly name: string;
-  /** Whether the route stages apply to a route (default: every controller route). Called once per route at start-up. */
-  appliesTo?(route: RouteInfo): boolean;
-  /**
-   * Before routing, for every request (also those that match no route). Return `true` when it answered the request
-   * itself; anything else (or a promise of it) lets the request go on.
-   */
-  onRequest?(req: IncomingMessage, res: ServerResponse): boolean | void | Promise<boolean | void>;
-  /** Around a route's handler, as an interceptor, outside the app's interceptors: `next()` returns the result. */
-  around?(ctx: RequestContext, next: () => unknown): unknown;
-  /** Adds to the route's OpenAPI operation (responses, parameters, extensions), when the document is built. */
-  document?(operation: OperationObject, route: RouteInfo): void;
-  /** Once the app listens. */
-  onListen?(server: Server, address: BoundAddress): void | Promise<void>;
-  /** When the app closes, after the server drained; plugins close in reverse order. */
-  onClose?(): void | Promise<void>;
-}
+export type Plugin = PluginContract<OperationObject>;
 
-const STAGES = ['appliesTo', 'onRequest', 'around', 'document', 'onListen', 'onClose'] as const;
+const STAGES = [
+  'onRequest', 'preflight', 'appliesTo', 'check', 'guards', 'around', 'output', 'wrap', 'document',
+  'wrapServed', 'attach', 'listen', 'onListen', 'beforeClose', 'onClose',
+] as const;
 
 /**
  * Declares a plugin for `createApp({ plugins: [...] })`, checking its shape at once.
@@ -53,5 +39,11 @@ export function checkPlugin(plugin: unknown, where: string): asserts plugin is P
     if (p[stage] !== undefined && typeof p[stage] !== 'function') {
       throw new RivetError('RIVET_PLUGIN_INVALID', `${where}: plugin "${p.name}" has a ${stage} that is not a function.\n  Fix: give ${stage} as a method, or leave it out.`);
     }
+  }
+  if (p.routes !== undefined && typeof p.routes !== 'function' && !Array.isArray(p.routes)) {
+    throw new RivetError('RIVET_PLUGIN_INVALID', `${where}: plugin "${p.name}" has routes that are neither a list nor a function.\n  Fix: give routes: [{ method, path, handler }], or a function of the app returning that list.`);
+  }
+  if (p.serverOptions !== undefined && (p.serverOptions === null || typeof p.serverOptions !== 'object')) {
+    throw new RivetError('RIVET_PLUGIN_INVALID', `${where}: plugin "${p.name}" has serverOptions that are not an object.\n  Fix: give node:http server options, e.g. { keepAliveTimeout: 5000 }.`);
   }
 }

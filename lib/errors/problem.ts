@@ -51,6 +51,16 @@ export function isUnexpected(err: unknown): boolean {
  * The problem body for anything thrown. Only the RFC 9457 fields (plus `errors`) are copied: an error's
  * own properties never reach the wire. Unknown errors become a bare 500 unless `debug` is on.
  */
+/**
+ * A problem's `instance`: the request path, without the query string, which may carry credentials (`?token=…`,
+ * `?api_key=…`) that an error body must not echo back to logs, caches and screenshots.
+ */
+export function instanceOf(url: string | undefined): string {
+  if (url === undefined) return '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
 export function toProblem(err: unknown, instance: string, debug: boolean): Problem {
   if (err instanceof HttpError) {
     const body: Problem = { type: err.type, title: STATUS_CODES[err.status] ?? 'Error', status: err.status, instance };
@@ -111,7 +121,7 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
   }
   // A filter's answer replaces the problem; what was unexpected is logged all the same.
   if (errors.filter !== null && errors.filter(req, res, err, ctx)) return;
-  const problem = toProblem(err, req.url ?? '/', errors.debug);
+  const problem = toProblem(err, instanceOf(req.url), errors.debug);
   const id = annotated[REQUEST_ID];
   if (id !== undefined) problem.requestId = id;
   writeProblem(res, problem, err instanceof HttpError ? err.headers : undefined);

@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { SetMetadata } from '../decorators/meta';
 import { RivetError } from '../errors/rivet-error';
-import type { RouteParts } from '../pipeline/build';
-import { documentOutput } from '../openapi/responses';
-import type { CompiledRoute } from '../pipeline/compiled-route';
-import type { RequestContext } from '../pipeline/context';
+import type { RequestContext, RouteInfo } from '../pipeline/context';
+import type { RouteOutput } from '../pipeline/plugin';
+import { parseTemplate } from '../router/path';
 import type { Interceptor } from '../pipeline/interceptors';
 import { isThenable } from '../pipeline/guards';
-import { compileWriter, type Send, type Writer, type WriterOptions } from '../pipeline/write';
+import type { Send, Writer } from '../pipeline/write';
 import type { Store } from '../store/store';
 import { paramGenKey, type CacheState } from './cache-service';
 import { isNotModified } from './conditional';
@@ -91,7 +90,8 @@ class CacheFill {
   constructor(readonly key: string, readonly gen: string | null, readonly before: ReadonlySet<string>, readonly value: unknown, readonly settle: (entry: Entry | null) => void) {}
 }
 
-const DOCUMENTED = {
+/** The response headers a cached route sets, for its OpenAPI operation. */
+export const CACHE_HEADERS = {
   ETag: { description: 'A weak validator of the cached body; send it back in If-None-Match for a 304.', schema: { type: 'string' } },
   'Cache-Control': { description: 'How long clients may reuse the response (the route\'s cache ttl).', schema: { type: 'string' } },
 };
@@ -108,30 +108,30 @@ export interface CacheDeps {
 }
 
 /**
- * Compiles the cache of one `@Cache` route: its handler is wrapped (after guards, before the call) to look the
- * request up, and its writer replays hits and stores misses. The wrapper needs the request context, which the
- * route receives as one extra, last argument.
+ * The output of one `@Cache` route: the route's outermost interceptor looks the request up (a hit answers without
+ * the handler), a tap on its writer stores what a miss sends, and its writer replays hits. `null` when a
+ * controller-level `@Cache` does not apply to the route (not a GET, or it takes `@Res()`).
  */
-export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: RouteParts, writer: WriterOptions, deps: CacheDeps, wrapInner: (w: Writer) => Writer): RouteParts {
-  const d = route.descriptor;
-  if (options.onClass && (d.method !== 'GET' || writer.ownsResponse)) return { ...parts, write: wrapInner(compileWriter(writer)) };
+export function cacheOutput(d: RouteInfo, options: RecordedCache, output: RouteOutput, deps: CacheDeps): RouteOutput | null {
+  const writer = output.writer;
+  if (options.onClass && (d.method !== 'GET' || writer.ownsResponse)) return null;
   if (d.method !== 'GET') {
     throw new RivetError('RIVET_CACHE_UNSUPPORTED', `${d.where} is a ${d.method} route with @Cache; only GET (and its HEAD) responses are cached.\n  Fix: remove @Cache, and invalidate with CacheService from the handlers that change data.`);
   }
   if (writer.ownsResponse) {
     throw new RivetError('RIVET_CACHE_UNSUPPORTED', `${d.where} takes @Res() and has @Cache: Rivet cannot see what a handler writes itself.\n  Fix: return the value instead of writing to the response, or remove @Cache.`);
   }
-  documentOutput(route, { headers: DOCUMENTED });
   const id = `${d.method} ${d.path}`;
   const genKey = `cache-gen:${id}`;
   const ttlMs = Math.ceil(options.ttl * 1000);
-  deps.state.routes.push({ path: d.path, segments: d.segments, controller: d.controller, genKey, ttlMs });
+  const segments = parseTemplate(d.path, d.where);
+  deps.state.routes.push({ path: d.path, segments, controller: d.controller, genKey, ttlMs });
   const { store, serializers } = deps;
   // Entries are dated on the store's clock when it has one (an injected test clock), so they age as they expire.
   const now = store.now?.bind(store) ?? Date.now;
   const negotiated = serializers !== null && serializers.mediaTypes.length > 1 ? serializers : null;
   const cacheControl = options.cacheControl === false ? null : (options.cacheControl ?? `${options.perUser === true ? 'private' : 'public'}, max-age=${Math.floor(options.ttl)}`);
-  const names = d.paramNames;
+  const names = segments.flatMap((s) => (s.kind === 'static' ? [] : [s.name]));
 
   const keyFor = (ctx: RequestContext): string | null => {
     let variant: string | null;
@@ -249,7 +249,6 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
     }
     return false;
   };
-  const inner = wrapInner(compileWriter({ ...writer, tap }));
 
   const replay = (res: ServerResponse, entry: Entry): void => {
     if (res.headersSent || res.writableEnded) return;
@@ -266,7 +265,7 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
     deps.send(res, entry.s, entry.t, entry.b ?? Buffer.from(entry.b64 ?? '', 'base64'));
   };
 
-  const write: Writer = (res, result) => {
+  const cachedWriter = (inner: Writer): Writer => (res, result) => {
     if (result instanceof CacheHit) return replay(res, result.entry);
     if (!(result instanceof CacheFill)) return inner(res, result);
     current = result;
@@ -278,7 +277,7 @@ export function cacheRoute(route: CompiledRoute, options: RecordedCache, parts: 
       result.settle(null);
     }
   };
-  return { ...parts, interceptors: [cached, ...(parts.interceptors ?? [])], write };
+  return { writer: { ...writer, tap }, wrapWriter: (w) => cachedWriter(output.wrapWriter(w)), interceptors: [cached, ...output.interceptors] };
 }
 
 /** A response that must not be shared: it sets a cookie, or its own Cache-Control forbids storing (or sharing) it. */

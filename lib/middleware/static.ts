@@ -11,7 +11,7 @@ const mime = (): typeof mimeTypes => (mimeLib ??= require('mime-types') as typeo
 import { BadRequestError, NotFoundError } from '../errors/http-error';
 import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
-import type { Feature, FeatureRoute } from '../pipeline/feature';
+import type { Plugin, PluginRoute } from '../pipeline/plugin';
 import { compressionStream, encodingFor, type NormalizedCompression } from './compress';
 import { ifRangeMatches, isNotModified, parseRange } from './conditional';
 import { RangeNotSatisfiableError } from './errors';
@@ -92,9 +92,9 @@ function normalizeMount(o: StaticOptions, where: string): NormalizedStatic {
  * free, and requests outside every prefix never touch the file system (no per-request hook). A missing file is a
  * 404 problem+json like any unknown path.
  */
-export function staticFeature(mounts: readonly NormalizedStatic[], compression: NormalizedCompression | null, errors: ErrorPolicy): Feature | null {
+export function staticPlugin(mounts: readonly NormalizedStatic[], compression: NormalizedCompression | null, errors: ErrorPolicy): Plugin | null {
   if (mounts.length === 0) return null;
-  const routes: FeatureRoute[] = mounts.map((mount) => ({
+  const routes: PluginRoute[] = mounts.map((mount) => ({
     method: 'GET',
     path: mount.prefix === '/' ? '/*' : `${mount.prefix}/*`,
     handler: (req, res, values) => {

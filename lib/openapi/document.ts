@@ -7,7 +7,7 @@ import type { CompiledRoute } from '../pipeline/compiled-route';
 import { toOpenApiPath } from '../router/path';
 import type { NormalizedOpenApi } from './options';
 import { describeInput } from './parameters';
-import { describeResponses, PROBLEM_SCHEMAS, sortedResponses } from './responses';
+import { addErrorResponse, describeResponses, PROBLEM_SCHEMAS, sortedResponses } from './responses';
 import { SchemaRegistry } from './schema';
 import type { JsonSchema } from './schema-rules';
 import { describeSecurity, type SchemeRegistry } from './security';
@@ -62,8 +62,19 @@ export function buildDocument(routes: readonly CompiledRoute[], options: Normali
     op.responses = responses;
     if (d.options.deprecated === true) op.deprecated = true;
     op.security = security;
-    // Plugins add what they document (lib/plugin.ts), as data the route carries.
-    for (const add of p.route.documenters) add(op);
+    // Plugins add what they document (their `document` stage), with tools that document error answers the way the
+    // route sends them.
+    if (p.route.documenters.length > 0) {
+      const tools = {
+        errorResponse: (status: number, description?: string): void => {
+          if (!Number.isInteger(status) || status < 400 || status > 599) {
+            throw new RivetError('RIVET_PLUGIN_INVALID', `${p.route.descriptor.where}: a plugin's document stage called errorResponse(${String(status)}).\n  Fix: give an error status from 400 to 599.`);
+          }
+          addErrorResponse(responses, p.route, status, options.errorStatuses, sharedResponses, description);
+        },
+      };
+      for (const add of p.route.documenters) add(op, tools);
+    }
     for (const t of tags) if (!usedTags.includes(t)) usedTags.push(t);
     (paths[p.path] ??= {})[p.verb] = op;
   });

@@ -32,9 +32,9 @@ const EXAMPLE_DETAILS: Readonly<Record<number, string>> = {
 };
 
 /** An example problem of `status`, valid against its schema: what a client sees for that status. */
-function exampleOf(status: number): Record<string, unknown> {
+function exampleOf(status: number, description?: string): Record<string, unknown> {
   const example: Record<string, unknown> = {
-    type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: EXAMPLE_DETAILS[status] ?? `${STATUS_CODES[status] ?? 'Error'}.`, instance: '/items/7',
+    type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: EXAMPLE_DETAILS[status] ?? description ?? `${STATUS_CODES[status] ?? 'Error'}.`, instance: '/items/7',
   };
   if (status === 422) example.errors = [{ loc: ['body', 'email'], msg: 'email must be an email', type: 'isEmail' }];
   return example;
@@ -80,7 +80,7 @@ export const PROBLEM_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
 };
 
 /** The `content` of a shared problem response: the schema and an example of that status. */
-const problemContent = (schema: string, status: number): ResponseObject['content'] => ({ [PROBLEM_TYPE]: { schema: schemaRef(schema), example: exampleOf(status) } });
+const problemContent = (schema: string, status: number, description?: string): ResponseObject['content'] => ({ [PROBLEM_TYPE]: { schema: schemaRef(schema), example: exampleOf(status, description) } });
 
 /** The shared error responses (`components.responses`), by the status Rivet answers with. */
 const AUTO_RESPONSES: Record<AutoErrorStatus, { name: string; description: string; schema: string; headers?: Record<string, HeaderObject> }> = {
@@ -104,28 +104,6 @@ const AUTO_RESPONSES: Record<AutoErrorStatus, { name: string; description: strin
     },
   },
 };
-
-/** Records on `route` that a rate limit applies to it, so its operation documents the 429 response. */
-export function documentRateLimit(route: CompiledRoute): void {
-  route.documentation.rateLimited = true;
-}
-
-/** What output features (content negotiation, pagination, cache) add to a route's documented success response. */
-export interface OutputDoc {
-  /** The media types a data result can be sent in (negotiation), replacing `application/json`. */
-  readonly mediaTypes?: readonly string[];
-  /** Response headers the feature sets, e.g. `Link` or `ETag`. */
-  readonly headers?: Readonly<Record<string, HeaderObject>>;
-}
-
-/** Records on `route` what an output feature adds to its success response (merged with earlier records). */
-export function documentOutput(route: CompiledRoute, doc: OutputDoc): void {
-  const d = route.documentation;
-  if (doc.mediaTypes !== undefined) d.mediaTypes = doc.mediaTypes;
-  if (doc.headers !== undefined) d.headers = { ...d.headers, ...doc.headers };
-}
-
-const outputOf = (route: CompiledRoute): OutputDoc => route.documentation as OutputDoc;
 
 /** Descriptions of the shared responses for statuses that routes throw (not among the automatic ones). */
 const THROWN_DESCRIPTIONS: Readonly<Record<number, string>> = {
@@ -176,45 +154,48 @@ export function describeResponses(
     if (r.status === undefined || r.status === route.status) continue;
     out[String(r.status)] = declaredResponse(r, registry);
   }
-  const applies: Record<AutoErrorStatus, boolean> = {
+  const applies: Record<400 | 401 | 403 | 404 | 413 | 415 | 422, boolean> = {
     400: facts.readsBody,
     401: facts.authenticates,
     403: route.guards.length > 0,
     404: d.paramNames.length > 0,
-    406: (route.documentation.mediaTypes?.length ?? 0) > 1,
     413: facts.readsBody,
     415: facts.readsBody,
     422: facts.validates,
-    429: route.documentation.rateLimited === true,
   };
+  for (const status of [400, 401, 403, 404, 413, 415, 422] as const) {
+    if (applies[status]) addErrorResponse(out, route, status, auto, shared);
+  }
   // What the route is seen to throw (handler, guards, pipes, filters) or declares with @Throws is documented always.
-  const thrown = new Map(routeThrows(route).map((t) => [t.status, t.error]));
-  for (const status of [400, 401, 403, 404, 406, 413, 415, 422, 429] as const) {
-    if (!((applies[status] && auto.has(status)) || thrown.has(status)) || out[status] !== undefined) continue;
-    const { name, description, schema, headers } = AUTO_RESPONSES[status];
-    const filtered = filterBody(route, thrown.get(status) ?? ERROR_CLASSES[status]);
-    if (filtered !== undefined) {
-      // The route's filter answers this error in its own format: documented in place, with the filter's schema.
-      out[status] = { description, ...(headers === undefined ? {} : { headers }), content: filtered };
-      continue;
-    }
-    shared.set(name, { description, ...(headers === undefined ? {} : { headers }), content: problemContent(schema, status) });
-    out[status] = { $ref: `#/components/responses/${name}` };
-  }
-  for (const [status, error] of thrown) {
-    if (out[status] !== undefined) continue;
-    const description = THROWN_DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? `Status ${status}`;
-    const filtered = filterBody(route, error ?? HttpError);
-    if (filtered !== undefined) {
-      out[status] = { description, content: filtered };
-      continue;
-    }
-    const name = sharedName(status);
-    shared.set(name, { description, content: problemContent('Problem', status) });
-    out[status] = { $ref: `#/components/responses/${name}` };
-  }
+  for (const t of routeThrows(route)) addErrorResponse(out, route, t.status, auto, shared, undefined, t.error ?? HttpError);
   // Integer-like keys keep ascending order in a JS object, so the statuses read in order whatever was added first.
   return out;
+}
+
+/**
+ * Documents the error answer for `status` on an operation's `responses` (unless one is there already, or `auto`
+ * leaves an automatic status out): in the format of the route's filter that answers it, else as a shared
+ * problem+json response with an example of that status. What plugins' `DocumentTools.errorResponse` does, the
+ * automatic statuses above, and the errors the route throws (`thrown`: the error class, documented whatever `auto` says).
+ */
+export function addErrorResponse(
+  out: Record<string, ResponseObject | ReferenceObject>, route: CompiledRoute, status: number,
+  auto: ReadonlySet<AutoErrorStatus>, shared: Map<string, ResponseObject>, description?: string, thrown?: Function,
+): void {
+  const known = (AUTO_RESPONSES as Partial<Record<number, typeof AUTO_RESPONSES[AutoErrorStatus]>>)[status];
+  if (out[status] !== undefined || (thrown === undefined && known !== undefined && !auto.has(status as AutoErrorStatus))) return;
+  const { schema, headers } = known ?? { schema: 'Problem', headers: undefined };
+  const name = known?.name ?? (thrown === undefined ? null : sharedName(status));
+  const text = description ?? known?.description ?? THROWN_DESCRIPTIONS[status] ?? STATUS_CODES[status] ?? `Status ${status}`;
+  const filtered = filterBody(route, thrown ?? (ERROR_CLASSES as Partial<Record<number, Function>>)[status] ?? HttpError);
+  if (filtered !== undefined || name === null || description !== undefined) {
+    // The route's filter answers this error in its own format (documented in place, with the filter's schema), or a
+    // status or description of the plugin's own.
+    out[status] = { description: text, ...(headers === undefined ? {} : { headers }), content: filtered ?? problemContent(schema, status, description) };
+    return;
+  }
+  shared.set(name, { description: text, ...(headers === undefined ? {} : { headers }), content: problemContent(schema, status) });
+  out[status] = { $ref: `#/components/responses/${name}` };
 }
 
 // The error Rivet throws for each automatic status, to find the filter that handles it.
@@ -248,10 +229,8 @@ function successResponse(route: CompiledRoute, options: ResponseOptions, registr
     if (name.toLowerCase() === 'content-type') fixedType = value.split(';')[0].trim();
     else headers[name] = { schema: { type: 'string', const: value } };
   }
-  const doc = outputOf(route);
-  if (doc?.headers !== undefined) for (const [name, header] of Object.entries(doc.headers)) headers[name] ??= header;
   if (Object.keys(headers).length > 0) response.headers = headers;
-  const body = bodyOf(options, registry, fixedType, doc?.mediaTypes);
+  const body = bodyOf(options, registry, fixedType);
   if (body !== undefined && route.status !== 204 && route.status !== 304) response.content = body;
   return response;
 }
@@ -266,7 +245,7 @@ function declaredResponse(r: ResponseMeta, registry: SchemaRegistry): ResponseOb
 }
 
 /** The `content` of a response from `type` or `schema`, or `undefined` when neither is declared. */
-function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: string | undefined, negotiated?: readonly string[]): ResponseObject['content'] {
+function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: string | undefined): ResponseObject['content'] {
   if (options.schema !== undefined) return { [options.contentType ?? fixedType ?? 'application/json']: { schema: options.schema } };
   if (options.type === undefined) return undefined;
   const type = options.type;
@@ -274,12 +253,7 @@ function bodyOf(options: ResponseOptions, registry: SchemaRegistry, fixedType: s
   const media = options.contentType ?? fixedType
     ?? (type === String ? 'text/plain' : type === Buffer || type === Uint8Array ? 'application/octet-stream' : 'application/json');
   if (type === Buffer || type === Uint8Array) return { [media]: {} };
-  const schema = typeSchema(type, registry);
-  // Data results are sent in any negotiated format (middleware/negotiate.ts); strings and bytes are not negotiated.
-  if (negotiated !== undefined && media === 'application/json' && options.contentType === undefined && fixedType === undefined) {
-    return Object.fromEntries(negotiated.map((m) => [m, { schema }]));
-  }
-  return { [media]: { schema } };
+  return { [media]: { schema: typeSchema(type, registry) } };
 }
 
 /** The schema of a declared response type: a primitive, a DTO `$ref`, a list of either, or a named generic. */

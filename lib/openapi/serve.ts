@@ -6,16 +6,17 @@ import type { ErrorPolicy } from '../errors/problem';
  */
 import { dirname, join } from 'node:path';
 import { RivetError } from '../errors/rivet-error';
-import type { RouteDescriptor } from '../router/compile';
-import type { RouteHandler } from '../router/methods';
-import { parseTemplate } from '../router/path';
+import type { Plugin, PluginRoute } from '../pipeline/plugin';
 import { assetHandler, type AssetSource, type CachePolicy } from './asset';
 import type { NormalizedDocs, NormalizedOpenApi } from './options';
 
-/** A dispatch-table entry: what `compileTable` needs of a route, and its handler. */
-export interface ServedRoute {
-  readonly descriptor: Pick<RouteDescriptor, 'method' | 'path' | 'segments' | 'where'>;
-  readonly handler: RouteHandler;
+/**
+ * The OpenAPI pages as a plugin: its routes are made once the controller routes are compiled, from the app's
+ * document. `null` when `openapi` is off.
+ */
+export function docsPlugin(openapi: NormalizedOpenApi | null, docs: NormalizedDocs | null, errors: ErrorPolicy): Plugin | null {
+  if (openapi === null || openapi.path === null) return null;
+  return { name: 'openapi', routes: (app) => docsRoutes(() => documentJson(app.openapi()), openapi, docs, errors) };
 }
 
 const JS = 'text/javascript; charset=utf-8';
@@ -26,12 +27,12 @@ const REDOC_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
 const EMPTY_SVG = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' width='1' height='1'/%3E";
 
 /** The routes for `openapi.path`, `docs.swagger` and `docs.redoc`, given the document's JSON text (or how to read it). */
-export function docsRoutes(json: string | (() => string), openapi: NormalizedOpenApi, docs: NormalizedDocs | null, errors: ErrorPolicy): ServedRoute[] {
+export function docsRoutes(json: string | (() => string), openapi: NormalizedOpenApi, docs: NormalizedDocs | null, errors: ErrorPolicy): PluginRoute[] {
   if (openapi.path === null) return [];
   const specUrl = openapi.path;
-  const out: ServedRoute[] = [];
+  const out: PluginRoute[] = [];
   const add = (path: string, where: string, source: AssetSource, type: string, cache: CachePolicy, headers?: Record<string, string>): void => {
-    out.push({ descriptor: { method: 'GET', path, segments: parseTemplate(path, where), where }, handler: assetHandler(source, type, cache, errors, headers) });
+    out.push({ method: 'GET', path, where, handler: assetHandler(source, type, cache, errors, headers) });
   };
   add(specUrl, 'createApp({ openapi: { path } })', { text: json }, 'application/json; charset=utf-8', 'no-cache');
   if (docs === null) return out;

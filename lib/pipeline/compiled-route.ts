@@ -3,6 +3,7 @@ import type { RouteDescriptor } from '../router/compile';
 import type { CompiledParam } from './extract';
 import type { CompiledFilter } from './filters';
 import type { CanActivate } from './guards';
+import type { DocumentTools } from './plugin';
 
 /**
  * A route after compilation: its folded metadata, its compiled parameters and its resolved guards. This is
@@ -18,19 +19,9 @@ export interface CompiledRoute {
   readonly status: number;
   /** Its exception filters, nearest first (method, controller, app): the document takes error bodies from them. */
   readonly filters: readonly CompiledFilter[];
-  /** What plugins add to the route's OpenAPI operation, called with the operation when the document is built. */
-  readonly documenters: readonly ((operation: object) => void)[];
   /**
-   * What the built-in features found while compiling the route, for its OpenAPI operation: the media types a data
-   * result can be sent in (negotiation), response headers they set (`Link`, `ETag`…), whether a rate limit applies.
-   * Filled at start-up, read when the document is built; data on the route, never state kept elsewhere.
+   * What plugins (built-in and the user's) add to the route's OpenAPI operation: their `document` stages, called
+   * with the operation and the tools that document error answers when the document is built.
    */
-  readonly documentation: RouteDocumentation;
-}
-
-/** See {@link CompiledRoute.documentation}; header values are OpenAPI header objects. */
-export interface RouteDocumentation {
-  mediaTypes?: readonly string[];
-  headers?: Record<string, object>;
-  rateLimited?: boolean;
+  readonly documenters: readonly ((operation: object, tools: DocumentTools) => void)[];
 }

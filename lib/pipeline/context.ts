@@ -34,6 +34,8 @@ export interface RouteInfo {
   readonly path: string;
   readonly controller: Function;
   readonly handler: string;
+  /** `Controller#method`, for messages. */
+  readonly where: string;
   /** Metadata from `@SetMetadata`, the method's over the class's. */
   readonly metadata: ReadonlyMap<unknown, unknown>;
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { REQUEST_ERROR, REQUEST_ID, toProblem, writeProblem, type ErrorPolicy } from '../errors/problem';
+import { instanceOf, REQUEST_ERROR, REQUEST_ID, toProblem, writeProblem, type ErrorPolicy } from '../errors/problem';
 import { RequestContext, type RouteInfo } from './context';
 
 /** What a filter answers: the status, and optionally a body (JSON unless it is text or bytes) and headers. */
@@ -27,7 +27,7 @@ export interface CompiledFilter {
 
 // Errors answered before any route ran (404, 405, a malformed path, limits) have no route of their own.
 class Unrouted {}
-const UNROUTED: RouteInfo = Object.freeze({ method: '', path: '', controller: Unrouted, handler: '', metadata: new Map() });
+const UNROUTED: RouteInfo = Object.freeze({ method: '', path: '', controller: Unrouted, handler: '', where: '', metadata: new Map() });
 
 /**
  * `errors` with a filter chain in front of its problem+json: the first filter of `chain` that handles the error
@@ -93,7 +93,7 @@ function writeAnswer(res: ServerResponse, answer: FilterAnswer, filter: Exceptio
 function filterFailed(req: IncomingMessage, res: ServerResponse, thrown: unknown, errors: ErrorPolicy): void {
   (req as IncomingMessage & { [REQUEST_ERROR]?: unknown })[REQUEST_ERROR] = thrown;
   errors.report?.(req, thrown);
-  const problem = toProblem(new Error('An exception filter failed.', { cause: thrown }), req.url ?? '/', errors.debug);
+  const problem = toProblem(new Error('An exception filter failed.', { cause: thrown }), instanceOf(req.url), errors.debug);
   const id = (req as IncomingMessage & { [REQUEST_ID]?: string })[REQUEST_ID];
   if (id !== undefined) problem.requestId = id;
   writeProblem(res, problem);

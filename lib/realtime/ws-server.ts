@@ -4,7 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { resolveAtBoot } from '../di/container';
 import { HttpError, NotFoundError } from '../errors/http-error';
-import { isUnexpected, toProblem, type ErrorPolicy, type Problem } from '../errors/problem';
+import { instanceOf, isUnexpected, toProblem, type ErrorPolicy, type Problem } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import { effectiveClassGuards, effectiveClassValues } from '../metadata/inherit';
 import type { GuardRef } from '../metadata/types';
@@ -73,7 +73,7 @@ export class GatewayServer {
       this.#gateways.set(meta.path, {
         path: meta.path,
         instance,
-        info: { method: 'GET', path: meta.path, controller: ctor, handler: 'upgrade', metadata: effectiveClassValues(ctor) },
+        info: { method: 'GET', path: meta.path, controller: ctor, handler: 'upgrade', where: `${ctor.name}#upgrade`, metadata: effectiveClassValues(ctor) },
         guards: compileGuardChain(guards),
         connect: meta.connect.map((n) => proto[n]),
         close: meta.close.map((n) => proto[n]),
@@ -129,14 +129,14 @@ export class GatewayServer {
     let path = q === -1 ? url : url.slice(0, q);
     if (path.length > 1 && path.endsWith('/')) path = path.slice(0, -1);
     const gw = this.#gateways.get(path);
-    if (gw === undefined) return refuse(socket, toProblem(new NotFoundError(`No WebSocket gateway at ${path}.`), url, false));
-    if (this.#closing) return refuse(socket, toProblem(new HttpError(503, 'The server is shutting down.'), url, false));
+    if (gw === undefined) return refuse(socket, toProblem(new NotFoundError(`No WebSocket gateway at ${path}.`), instanceOf(url), false));
+    if (this.#closing) return refuse(socket, toProblem(new HttpError(503, 'The server is shutting down.'), instanceOf(url), false));
     const ctx = new RequestContext(req, new ServerResponse(req), gw.info, {}, q === -1 ? '' : url.slice(q + 1));
     const accept = (): void => {
       if (this.#closing || socket.destroyed) return void socket.destroy();
       gw.wss.handleUpgrade(req, socket, head, (ws) => this.#connected(gw, ws, req, ctx.state));
     };
-    const deny = (err: unknown): void => refuse(socket, toProblem(err, url, this.#errors.debug), err instanceof HttpError ? err.headers : undefined);
+    const deny = (err: unknown): void => refuse(socket, toProblem(err, instanceOf(url), this.#errors.debug), err instanceof HttpError ? err.headers : undefined);
     let verdict: void | Promise<void>;
     try {
       verdict = gw.guards === null ? undefined : gw.guards(ctx);
@@ -195,7 +195,7 @@ export class GatewayServer {
     const fail = (err: unknown): void => {
       // A gateway handler's unexpected error is reported like a route's (the access log does not see WebSocket messages).
       if (this.#errors.report !== null && isUnexpected(err) && toProblem(err, '', false).status >= 500) this.#errors.report(client.request, err);
-      client.send(errorFrame(toProblem(err, (client.request.url ?? '/'), this.#errors.debug)));
+      client.send(errorFrame(toProblem(err, instanceOf(client.request.url), this.#errors.debug)));
     };
     try {
       const r = fn();

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { DependencyContainer } from 'tsyringe';
-import type { Feature, FeatureRoute } from '../pipeline/feature';
+import type { Plugin, PluginRoute } from '../pipeline/plugin';
 import { compileChecks, runCheck, type CheckResult, type CompiledCheck } from './health-checks';
 import type { Lifecycle } from './lifecycle';
 import type { NormalizedRuntime } from './options';
@@ -28,9 +28,9 @@ const NS_PER_MS = 1e6;
 const RESOLUTION_MS = 10;
 
 /** The health feature: `/health` and `/ready` in the dispatch table (not in the OpenAPI document). */
-export function healthFeature(options: NonNullable<NormalizedRuntime['health']>, container: DependencyContainer, lifecycle: Lifecycle): Feature {
+export function healthPlugin(options: NonNullable<NormalizedRuntime['health']>, container: DependencyContainer, lifecycle: Lifecycle): Plugin {
   const checks = compileChecks(options.checks, container, options.timeout);
-  const routes: FeatureRoute[] = [];
+  const routes: PluginRoute[] = [];
   let delay: IntervalHistogram | null = null;
   if (options.path !== null) {
     delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });

@@ -4,7 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { UnavailableError } from './unavailable';
 import { sendError, type ErrorPolicy } from '../errors/problem';
 import { REQUEST_RUNTIME, type RequestRuntime } from '../pipeline/context';
-import type { Feature, FeatureHost } from '../pipeline/feature';
+import type { Plugin, PluginHost } from '../pipeline/plugin';
 import type { BeforeRoute } from '../router/dispatch';
 import { listenWithWorkers } from './cluster';
 import type { Logger } from './logger';
@@ -42,7 +42,7 @@ export class Lifecycle implements RequestRuntime {
   #deadlineAt = 0;
   #deadlineTimer: NodeJS.Timeout | null = null;
   #signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
-  #host: FeatureHost | null = null;
+  #host: PluginHost | null = null;
   #exiting = false;
   #stopWorkers: (() => Promise<void>) | null = null;
 
@@ -92,8 +92,8 @@ export class Lifecycle implements RequestRuntime {
     return this.#tasks.size;
   }
 
-  /** The feature that plugs the lifecycle into the app. */
-  feature(): Feature {
+  /** The plugin that plugs the lifecycle into the app. */
+  plugin(): Plugin {
     return {
       name: 'lifecycle',
       attach: (host) => this.#attach(host),
@@ -103,7 +103,7 @@ export class Lifecycle implements RequestRuntime {
     };
   }
 
-  #attach(host: FeatureHost): void {
+  #attach(host: PluginHost): void {
     const server = host.server;
     this.#host = host;
     this.#server = server;

@@ -5,7 +5,7 @@ import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 import type { InjectionToken } from 'tsyringe';
 import { sendError, type ErrorPolicy } from '../errors/problem';
-import type { FeatureRoute } from '../pipeline/feature';
+import type { PluginRoute } from '../pipeline/plugin';
 import { clusterMetrics } from './cluster-metrics';
 import type { NormalizedRuntime } from './options';
 
@@ -61,7 +61,7 @@ export class RequestMetrics {
   }
 
   /** The route serving the registry in the Prometheus text format. */
-  route(path: string, errors: ErrorPolicy): FeatureRoute {
+  route(path: string, errors: ErrorPolicy): PluginRoute {
     const registry = this.registry;
     const cluster = this.#cluster;
     return {

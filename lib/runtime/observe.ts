@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { REQUEST_ERROR, REQUEST_ID } from '../errors/problem';
 import { REQUEST_RUNTIME, type RequestRuntime } from '../pipeline/context';
-import type { Feature } from '../pipeline/feature';
+import type { Plugin } from '../pipeline/plugin';
 import type { BeforeRoute } from '../router/dispatch';
 import type { RouteHandler } from '../router/methods';
 import type { Logger } from './logger';
@@ -46,10 +46,11 @@ export interface ObserveParts {
 }
 
 /**
- * Request ids, the access log and request metrics, as one feature so that a request pays for one hook and one
- * `close` listener whatever mix is on. `null` when all three are off.
+ * Request ids, the access log and request metrics, as one plugin so that a request pays for one hook and one
+ * `close` listener whatever mix is on. `null` when all three are off. Its request hook is also what the lifecycle
+ * runs for requests it refuses while draining, so those are logged and counted too.
  */
-export function observeFeature(parts: ObserveParts): Feature | null {
+export function observePlugin(parts: ObserveParts): (Plugin & { readonly onRequest: BeforeRoute }) | null {
   const { requestId, logger, metrics, runtime } = parts;
   if (requestId === null && logger === null && metrics === null) return null;
   const header = requestId?.header ?? '';
@@ -106,7 +107,7 @@ export function observeFeature(parts: ObserveParts): Feature | null {
     name: 'observe',
     onRequest,
     // The template, not the URL: '/users/:id' stays one label however many users there are.
-    wrapRoute: timed ? (route, handler) => label(route.descriptor.path, handler) : undefined,
+    wrap: timed ? (route, handler) => label(route.path, handler) : undefined,
     wrapServed: timed ? (route, handler) => label(route.path, handler) : undefined,
   };
 }

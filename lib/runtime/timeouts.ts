@@ -4,7 +4,7 @@ import { RequestTimeoutError, UnavailableError } from './unavailable';
 import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import { REQUEST_ABORT } from '../pipeline/context';
-import type { Feature } from '../pipeline/feature';
+import type { Plugin } from '../pipeline/plugin';
 import type { RouteHandler } from '../router/methods';
 import type { NormalizedRuntime } from './options';
 
@@ -31,7 +31,7 @@ export function Timeout(ms: number | false): ClassDecorator & MethodDecorator {
  * Timeouts: node's header and request timeouts against slow clients (408, answered by the server's clientError
  * handler) and the handler timeout per route (503). `null` when `timeouts` is off.
  */
-export function timeoutsFeature(options: NormalizedRuntime['timeouts'], errors: ErrorPolicy): Feature | null {
+export function timeoutsPlugin(options: NormalizedRuntime['timeouts'], errors: ErrorPolicy): Plugin | null {
   if (options === null) return null;
   const { headers, request, handler: appDefault } = options;
   const shortest = Math.min(...[headers, request].filter((t) => t > 0));
@@ -43,8 +43,8 @@ export function timeoutsFeature(options: NormalizedRuntime['timeouts'], errors: 
       // Node checks both timeouts on this interval (30 s by default): check often enough to honour short ones.
       ...(Number.isFinite(shortest) ? { connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(shortest / 4))) } : {}),
     },
-    wrapRoute(route, handler) {
-      const own = route.descriptor.metadata.get(TIMEOUT_KEY) as number | false | undefined;
+    wrap(route, handler) {
+      const own = route.metadata.get(TIMEOUT_KEY) as number | false | undefined;
       const ms = own === undefined ? appDefault : own === false ? 0 : own;
       return ms > 0 ? withTimeout(handler, ms, errors) : handler;
     },

@@ -175,7 +175,8 @@ export class ApiKeyGuard implements CanActivate, OpenApiGuard {
     return undefined;
   }
 
-  securityScheme(route: GuardRouteInfo): GuardSecurity {
+  /** What the guard declares in OpenAPI; a subclass may return a list, or `null` to document nothing. */
+  securityScheme(route: GuardRouteInfo): GuardSecurity | readonly GuardSecurity[] | null {
     return { ...this.#security, scopes: declaredScopes(route.metadata) };
   }
 

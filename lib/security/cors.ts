@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RivetError } from '../errors/rivet-error';
-import type { Feature } from '../pipeline/feature';
+import type { Plugin } from '../pipeline/plugin';
 
 /**
  * Which origins may read responses: one, a list, a pattern, or your own decision, synchronous or not (e.g. the
@@ -102,7 +102,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
  * answered 204 from the path's compiled `Allow`. A request from an origin that is not allowed gets no CORS header,
  * so the browser keeps the response from the page. Everything is precomputed here.
  */
-export function corsFeature(options: CorsOptions | true): Feature {
+export function corsPlugin(options: CorsOptions | true): Plugin {
   const o: CorsOptions = options === true ? {} : options;
   if (o === null || typeof o !== 'object') throw invalid(`cors is ${String(o)}.\n  Fix: cors: true, or { origin: 'https://app.example.com', credentials: true }.`);
   const { allow, any } = compileOrigin(o.origin ?? '*');

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SetMetadata } from '../decorators/meta';
 import { RivetError } from '../errors/rivet-error';
 import { RequestContext } from '../pipeline/context';
-import type { Feature } from '../pipeline/feature';
+import type { Plugin } from '../pipeline/plugin';
 import { isTls } from './client';
 
 /** Put in a CSP directive to allow the request's nonce (`'nonce-…'`); read it with {@link cspNonce}. */
@@ -164,7 +164,7 @@ function apply(set: HeaderSet, req: IncomingMessage, res: ServerResponse, truste
  * COOP/CORP, a default CSP (with optional per-request nonces), HSTS on TLS requests only. Rivet never sends
  * `X-Powered-By`. Set before routing, so 404s and errors carry them; `@SecurityHeaders` changes them per route.
  */
-export function securityHeadersFeature(options: SecurityHeadersOptions | true, trusted: number): Feature {
+export function securityHeadersPlugin(options: SecurityHeadersOptions | true, trusted: number): Plugin {
   const base = options === true ? {} : options;
   const app = compile(base);
   return {
@@ -173,8 +173,8 @@ export function securityHeadersFeature(options: SecurityHeadersOptions | true, t
       apply(app, req, res, trusted);
       return false;
     },
-    wrapRoute(route, handler) {
-      const own = route.descriptor.metadata.get(SECURITY_HEADERS) as SecurityHeadersOptions | false | undefined;
+    wrap(route, handler) {
+      const own = route.metadata.get(SECURITY_HEADERS) as SecurityHeadersOptions | false | undefined;
       if (own === undefined) return handler;
       const set = own === false ? null : compile({ ...base, ...own });
       return (req, res, values, rawQuery) => {

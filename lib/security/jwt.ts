@@ -12,7 +12,7 @@ import type { RequestContext } from '../pipeline/context';
 import type { CanActivate } from '../pipeline/guards';
 import { authSchemes, challenges, readCredentials, type AuthSchemes } from './authorization';
 import { JwksKeys, type JwksOptions } from './jwks';
-import { declaredScopes } from './roles';
+import { AUTH_CHALLENGE, declaredScopes } from './roles';
 
 /** The JWS algorithms Rivet verifies. `none` is not one of them. */
 export type JwtAlgorithm = 'HS256' | 'HS384' | 'HS512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512';
@@ -160,7 +160,10 @@ export class JwtGuard implements CanActivate, OpenApiGuard {
     const token = this.extractToken(ctx);
     if (token === undefined || token === '') {
       // Anonymous: ctx.state.user is left as it is, so the handler (or a guard after this one) sees no principal.
-      if (this.#optional) return true;
+      if (this.#optional) {
+        (ctx as { [AUTH_CHALLENGE]?: string })[AUTH_CHALLENGE] = this.#challenge;
+        return true;
+      }
       throw new UnauthorizedError(this.#required, { headers: { 'www-authenticate': this.#challenge } });
     }
     if (this.#jwks === null) {

@@ -2,7 +2,8 @@ import { SetMetadata } from '../decorators/meta';
 import { HttpError } from '../errors/http-error';
 import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
-import type { Feature } from '../pipeline/feature';
+import type { Plugin } from '../pipeline/plugin';
+import { parseTemplate } from '../router/path';
 
 /** `createApp({ limits })`: what one request may weigh. Each is on by default; `Infinity` lifts one. */
 export interface LimitsOptions {
@@ -87,19 +88,19 @@ export function bodyLimitsOf(metadata: ReadonlyMap<unknown, unknown>, app: Norma
  * Checks the request target and path parameter lengths of each route (414 problem+json) and sets node's
  * `maxHeaderSize` (431, answered by the server before routing). The body limit is applied where the body is read.
  */
-export function limitsFeature(limits: NormalizedLimits, errors: ErrorPolicy): Feature {
+export function limitsPlugin(limits: NormalizedLimits, errors: ErrorPolicy): Plugin {
   return {
     name: 'limits',
     serverOptions: limits.headerSize === null ? undefined : { maxHeaderSize: limits.headerSize },
-    wrapRoute(route, handler) {
-      const own = route.descriptor.metadata.get(LIMITS) as RouteLimits | undefined;
+    wrap(route, handler) {
+      const own = route.metadata.get(LIMITS) as RouteLimits | undefined;
       const url = own?.url ?? limits.url;
       // Named parameters only: a wildcard (`*`) captures a rest of path and is bounded by `url`.
-      const captured = route.descriptor.segments.filter((s) => s.kind !== 'static');
+      const captured = parseTemplate(route.path, route.where).filter((s) => s.kind !== 'static');
       const checked = captured.flatMap((s, i) => (s.kind === 'param' ? [i] : []));
       const param = checked.length === 0 ? Infinity : own?.paramLength ?? limits.paramLength;
       if (url === Infinity && param === Infinity) return handler;
-      const names = route.descriptor.paramNames;
+      const names = captured.map((s) => (s as { name: string }).name);
       return (req, res, values, rawQuery) => {
         if ((req.url?.length ?? 0) > url) return sendError(req, res, new HttpError(414, `The request target is longer than ${url} characters.`), errors);
         if (param !== Infinity) {

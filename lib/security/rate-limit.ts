@@ -4,11 +4,9 @@ import { SetMetadata } from '../decorators/meta';
 import { ServiceUnavailableError, TooManyRequestsError } from '../errors/http-error';
 import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
-import { documentRateLimit } from '../openapi/responses';
-import type { RequestContext } from '../pipeline/context';
-import type { Feature } from '../pipeline/feature';
+import type { RequestContext, RouteInfo } from '../pipeline/context';
+import type { Plugin } from '../pipeline/plugin';
 import type { CanActivate } from '../pipeline/guards';
-import type { RouteDescriptor } from '../router/compile';
 import type { Rate, RateDecision } from '../store/gcra';
 import type { Store } from '../store/store';
 import { addressKey, clientIp } from './client';
@@ -122,7 +120,7 @@ class RateLimitGuard implements CanActivate {
  * keyed by address or API key run before the guards and the body; limits keyed by user run after the guards.
  * Routes without a limit are left untouched.
  */
-export function rateLimitFeature(options: RateLimitOptions | null, app: { store: Store; trustProxy: number; errors: ErrorPolicy }): Feature {
+export function rateLimitPlugin(options: RateLimitOptions | null, app: { store: Store; trustProxy: number; errors: ErrorPolicy }): Plugin {
   const global = options === null ? null : compilePolicy(options, 'rateLimit');
   const store = options?.store ?? app.store;
   const trusted = app.trustProxy;
@@ -130,7 +128,7 @@ export function rateLimitFeature(options: RateLimitOptions | null, app: { store:
   // route that uses it, the same in every process that runs the same code.
   const buckets = new Map<object, { bucket: string; policy: Policy }>();
 
-  const policyOf = (d: Pick<RouteDescriptor, 'metadata' | 'method' | 'path' | 'where'>): { bucket: string; policy: Policy } | null => {
+  const policyOf = (d: RouteInfo): { bucket: string; policy: Policy } | null => {
     const own = d.metadata.get(RATE_LIMIT) as RateLimitRule | false | undefined;
     if (own === false) return null;
     if (own === undefined) return global === null ? null : { bucket: 'app', policy: global };
@@ -155,14 +153,13 @@ export function rateLimitFeature(options: RateLimitOptions | null, app: { store:
 
   return {
     name: 'rateLimit',
-    wrapRoute(route, handler) {
-      const found = policyOf(route.descriptor);
+    wrap(route, handler) {
+      const found = policyOf(route);
       if (found === null) return handler;
-      ensureStore(route.descriptor.where);
-      documentRateLimit(route);
+      ensureStore(route.where);
       const { bucket, policy } = found;
       const key = policy.rule.key ?? 'ip';
-      if (key !== 'ip' && key !== 'apiKey') return handler; // runs as a guard, see guardsFor
+      if (key !== 'ip' && key !== 'apiKey') return handler; // runs as a guard, see guards
       return (req, res, values, rawQuery) => {
         consume(`${bucket}:${requestKey(req, policy)}`, policy).then((decision) => {
           writeHeaders(res, policy, decision);
@@ -171,8 +168,8 @@ export function rateLimitFeature(options: RateLimitOptions | null, app: { store:
         }, (err: unknown) => sendError(req, res, storeDown(err), app.errors));
       };
     },
-    guardsFor(d) {
-      const found = policyOf(d);
+    guards(route) {
+      const found = policyOf(route);
       const key = found?.policy.rule.key;
       if (found === null || key === undefined || key === 'ip' || key === 'apiKey') return [];
       const { bucket, policy } = found;
@@ -186,6 +183,10 @@ export function rateLimitFeature(options: RateLimitOptions | null, app: { store:
           return true;
         }, (err: unknown) => { throw storeDown(err); });
       })];
+    },
+    // A limited route can answer 429 (with Retry-After and the RateLimit headers).
+    document(_operation, route, tools) {
+      if (policyOf(route) !== null) tools.errorResponse(429);
     },
   };
 }

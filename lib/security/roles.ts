@@ -8,6 +8,12 @@ import type { CanActivate } from '../pipeline/guards';
 export const ROLES = Symbol('rivet:roles');
 /** Metadata key of `@Scopes`: the scopes a route requires (all of them). */
 export const SCOPES = Symbol('rivet:scopes');
+/**
+ * Set on the request context by an optional authentication guard that let an anonymous request through: the
+ * `WWW-Authenticate` challenge it would have sent, so that a later 401 (no principal for `@Roles`) names the same
+ * scheme (`Token`, say) rather than a default `Bearer`.
+ */
+export const AUTH_CHALLENGE = Symbol('rivet:auth-challenge');
 
 function names(decorator: string, values: readonly string[]): readonly string[] {
   if (values.length === 0 || values.some((v) => typeof v !== 'string' || v.trim() === '')) {
@@ -86,7 +92,8 @@ export class RolesGuard implements CanActivate {
     if (roles === undefined && scopes === undefined) return true;
     const user = ctx.state.user;
     if (user === null || typeof user !== 'object') {
-      throw new UnauthorizedError('This route needs an authenticated principal.', { headers: { 'www-authenticate': 'Bearer' } });
+      const challenge = (ctx as { [AUTH_CHALLENGE]?: string })[AUTH_CHALLENGE] ?? 'Bearer';
+      throw new UnauthorizedError('This route needs an authenticated principal.', { headers: { 'www-authenticate': challenge } });
     }
     const principal = user as Record<string, unknown>;
     if (roles !== undefined) {

@@ -4,7 +4,7 @@ import { sendError, type ErrorPolicy } from '../errors/problem';
 import { RivetError } from '../errors/rivet-error';
 import { parseCookies } from '../http/cookies';
 import { requestSessions, type Session } from '../pipeline/context';
-import type { Feature } from '../pipeline/feature';
+import type { Plugin } from '../pipeline/plugin';
 import type { Store } from '../store/store';
 import { isTls } from './client';
 import { newSessionId, SessionCookieCodec } from './session-cookie';
@@ -103,7 +103,7 @@ class RequestSession implements Session {
  * missing, tampered or expired cookie starts a new, empty session with a fresh id); when the response starts,
  * the cookie is set and the store is written before the response ends.
  */
-export function sessionFeature(options: SessionOptions, app: { store: Store; trustProxy: number; errors: ErrorPolicy }): Feature {
+export function sessionPlugin(options: SessionOptions, app: { store: Store; trustProxy: number; errors: ErrorPolicy }): Plugin {
   if (options === null || typeof options !== 'object') throw invalid('session must be an object with a secret.\n  Fix: session: { secret: process.env.SESSION_SECRET }.');
   const secrets = typeof options.secret === 'string' ? [options.secret] : options.secret;
   if (!Array.isArray(secrets) || secrets.length === 0 || secrets.some((s) => typeof s !== 'string' || s.length < 32)) {
@@ -163,7 +163,7 @@ export function sessionFeature(options: SessionOptions, app: { store: Store; tru
 
   return {
     name: 'session',
-    wrapRoute: (_route, handler) => (req, res, values, rawQuery) => {
+    wrap: (_route, handler) => (req, res, values, rawQuery) => {
       const raw = req.headers.cookie === undefined ? undefined : parseCookies(req.headers.cookie)[name];
       const id = raw === undefined ? undefined : codec.decode(raw);
       if (id === undefined) {

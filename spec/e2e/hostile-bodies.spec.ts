@@ -295,7 +295,7 @@ describe('hostile request bodies (issue 15)', () => {
 
     it('answers 400 on the two-parameter route too', async () => {
       const res = await postJson('/orders/tagged?x=1', underLimit(`${'['.repeat(HOSTILE_COUNT)}${']'.repeat(HOSTILE_COUNT)}`));
-      expectDepthProblem(res, '/orders/tagged?x=1');
+      expectDepthProblem(res, '/orders/tagged');
       await expectAlive();
     }, HOSTILE_TIMEOUT);
   });
@@ -325,7 +325,7 @@ describe('hostile request bodies (issue 15)', () => {
       const target = `/search?n=5&${'z=1&'.repeat(1500)}sort=name`;
       const res = await client.get(target);
       expectProblem(res, 400);
-      expect(res.json()).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'The query string has more than 1000 parameters.', instance: target });
+      expect(res.json()).toEqual({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'The query string has more than 1000 parameters.', instance: '/search' });
       await expectAlive();
     });
 
@@ -336,7 +336,7 @@ describe('hostile request bodies (issue 15)', () => {
       expect(target.length).toBeLessThanOrEqual(8192);
       const res = await client.get(target);
       expectProblem(res, 422);
-      expect(res.json()).toEqual({ ...small.json<Problem422>(), instance: target });
+      expect(res.json()).toEqual({ ...small.json<Problem422>(), instance: '/search' });
       await expectAlive();
     });
 
@@ -347,7 +347,7 @@ describe('hostile request bodies (issue 15)', () => {
       expect(target.length).toBeGreaterThan(8192);
       const res = await client.get(target);
       expectProblem(res, 414);
-      expect(res.json()).toEqual({ type: 'about:blank', title: 'URI Too Long', status: 414, detail: 'The request target is longer than 8192 characters.', instance: target });
+      expect(res.json()).toEqual({ type: 'about:blank', title: 'URI Too Long', status: 414, detail: 'The request target is longer than 8192 characters.', instance: '/search' });
       await expectAlive();
     });
 

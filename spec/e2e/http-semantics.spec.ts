@@ -48,7 +48,7 @@ describe('HTTP semantics over a socket', () => {
 
   it('answers an unknown path with a 404 problem', async () => {
     const res = await client.get('/nothing/here?x=1').expect(404).expectHeader('content-type', PROBLEM);
-    expect(res.json()).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No route matches GET /nothing/here', instance: '/nothing/here?x=1' });
+    expect(res.json()).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No route matches GET /nothing/here', instance: '/nothing/here' });
   });
 
   it('serves every method but OPTIONS from an @All route', async () => {

@@ -1,4 +1,5 @@
-import { Controller, createApp, definePlugin, Get, RivetError, type Plugin } from '../../lib';
+import { createHash } from 'node:crypto';
+import { Controller, createApp, definePlugin, ForbiddenError, Get, RivetError, SetMetadata, type Plugin } from '../../lib';
 import { validateOpenApi } from '../openapi/support/validate';
 import { serve } from '../helpers/http';
 
@@ -30,6 +31,74 @@ function auditLog(lines: string[]): Plugin {
     onListen(_server, address) { lines.push(`listening ${address.port > 0}`); },
     onClose() { lines.push('closed'); },
   });
+}
+
+/** An ETag plugin on the output stage: a tap sees each payload before it is sent. Only the public API. */
+function etag(): Plugin {
+  return definePlugin({
+    name: 'etag',
+    appliesTo: (route) => route.method === 'GET',
+    output(_route, output) {
+      const previous = output.writer.tap ?? null;
+      return {
+        ...output,
+        writer: {
+          ...output.writer,
+          tap(res, status, type, body) {
+            if (previous?.(res, status, type, body) === true) return true;
+            const tag = `"${createHash('sha1').update(type).update(body).digest('base64url')}"`;
+            res.setHeader('etag', tag);
+            if (res.req.headers['if-none-match'] !== tag) return false;
+            res.writeHead(304).end();
+            return true;
+          },
+        },
+      };
+    },
+    document(operation, _route, tools) {
+      const ok = operation.responses['200'] as { headers?: Record<string, unknown> };
+      ok.headers = { ...ok.headers, ETag: { description: 'Send it back in If-None-Match for a 304.', schema: { type: 'string' } } };
+      tools.errorResponse(503, 'The tag store is down.');
+    },
+  });
+}
+
+const QUOTA = Symbol('quota');
+const Quota = (n: number) => SetMetadata(QUOTA, n);
+
+/**
+ * A quota plugin on the route and app stages: a start-up check, a guard after the route's own, a raw wrapper that
+ * counts, and a route of its own that reports (made once the controller routes are compiled).
+ */
+function quota(): Plugin & { counted: Map<string, number> } {
+  const counted = new Map<string, number>();
+  const plugin = definePlugin({
+    name: 'quota',
+    appliesTo: (route) => route.metadata.has(QUOTA),
+    check(route) {
+      const n = route.metadata.get(QUOTA) as number;
+      if (!(n > 0)) throw new RivetError('RIVET_QUOTA_INVALID', `${route.where}: @Quota(${n}) allows nothing.\n  Fix: give a quota of at least 1.`);
+    },
+    guards: (route) => [{ canActivate: () => (counted.get(route.path) ?? 0) <= (route.metadata.get(QUOTA) as number) || Promise.reject(new ForbiddenError('Quota used up.')) }],
+    wrap: (route, handler) => (req, res, values, rawQuery) => {
+      counted.set(route.path, (counted.get(route.path) ?? 0) + 1);
+      handler(req, res, values, rawQuery);
+    },
+    routes: (app) => [{
+      method: 'GET',
+      path: '/quota',
+      handler: (_req, res) => {
+        const operations = Object.keys((app.openapi() as { paths: object }).paths).length;
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ operations, counted: Object.fromEntries(counted) }));
+      },
+    }],
+  });
+  return Object.assign(plugin, { counted });
+}
+
+@Controller('/limited')
+class Limited {
+  @Quota(2) @Get('/') list() { return ['a']; }
 }
 
 describe('plugins', () => {
@@ -68,6 +137,39 @@ describe('plugins', () => {
     expect([down.status, down.body]).toEqual([503, 'down for maintenance']);
     expect((await app.inject('/books')).status).toBe(200);
     expect((await app.inject('/later')).status).toBe(404);
+  });
+
+  it('change a route\'s output and document what it adds, with the error answers in the route\'s format', async () => {
+    const app = createApp({ controllers: [Books], plugins: [etag()], openapi: { title: 'Shelf', version: '1' } });
+    const first = await app.inject('/books');
+    const tag = first.headers.etag as string;
+    expect([first.status, tag.length > 10, first.json()]).toEqual([200, true, [{ title: 'Dune' }]]);
+    const again = await app.inject({ url: '/books', headers: { 'if-none-match': tag } });
+    expect([again.status, again.body]).toEqual([304, '']);
+    const op = app.openapi().paths['/books']!.get!;
+    expect(op.responses['200']).toMatchObject({ headers: { ETag: { schema: { type: 'string' } } } });
+    expect(op.responses['503']).toEqual({ description: 'The tag store is down.', content: { 'application/problem+json': {
+      schema: { $ref: '#/components/schemas/Problem' },
+      example: { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'The tag store is down.', instance: '/items/7' },
+    } } });
+    expect(validateOpenApi(app.openapi()).valid).toBe(true);
+  });
+
+  it('check routes at start-up, add guards, wrap the raw handler and serve routes of their own', async () => {
+    const counter = quota();
+    const app = createApp({ controllers: [Books, Limited], plugins: [counter], openapi: { title: 'Shelf', version: '1' } });
+    for (let i = 0; i < 2; i++) expect((await app.inject('/limited')).status).toBe(200);
+    const refused = await app.inject('/limited');
+    expect([refused.status, refused.json()]).toEqual([403, { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'Quota used up.', instance: '/limited' }]);
+    expect((await app.inject('/books')).status).toBe(200);
+    expect((await app.inject('/quota')).json()).toEqual({ operations: 3, counted: { '/limited': 3 } });
+    expect(app.routes().map((r) => r.path)).not.toContain('/quota');
+
+    @Controller('/broken')
+    class Broken {
+      @Quota(0) @Get('/') list() { return []; }
+    }
+    expect(() => createApp({ controllers: [Broken], plugins: [quota()] })).toThrow('Broken#list: @Quota(0) allows nothing.\n  Fix: give a quota of at least 1.');
   });
 
   it('refuse what is not a plugin at definition or start-up, naming it and the fix', () => {

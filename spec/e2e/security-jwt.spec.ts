@@ -2,7 +2,7 @@ import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, SignJWT, UnsecuredJWT } from 'jose';
-import { createApp, Controller, Ctx, Get, Guard, JwtGuard, RequestContext, signJwt } from '../../lib';
+import { createApp, Controller, Ctx, Get, Guard, JwtGuard, RequestContext, Roles, RolesGuard, signJwt } from '../../lib';
 import type { TestClient } from '../../lib/testing';
 import { PROBLEM, serve } from '../helpers/http';
 
@@ -166,6 +166,8 @@ describe('JwtGuard with scheme "Token" and optional (the RealWorld API)', () => 
     class Articles {
       // A personalised public read: everyone gets the list, a signed-in reader also gets "favorited".
       @Get('/') list(@Ctx() ctx: RequestContext) { return { user: ctx.state.user === undefined ? 'anonymous' : ctx.state.user }; }
+      // Only for a signed-in author: an anonymous request gets the guard's own Token challenge from RolesGuard.
+      @Get('/drafts') @Guard(RolesGuard) @Roles('author') drafts() { return []; }
     }
     client = await serve(createApp({ controllers: [Articles] }));
   });
@@ -198,6 +200,13 @@ describe('JwtGuard with scheme "Token" and optional (the RealWorld API)', () => 
       expect(res.headers['www-authenticate']).toBe(`Token error="invalid_token", error_description="${description}"`);
       expect(res.json()).toEqual(unauthorized(description));
     }
+  });
+
+  it('answers a route that needs a role, reached anonymously, with the guard\'s Token challenge', async () => {
+    await client.get('/articles/drafts').expect(401).expectHeader('www-authenticate', 'Token').expectHeader('content-type', PROBLEM)
+      .expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'This route needs an authenticated principal.', instance: '/articles/drafts' });
+    const author = await hs256({ roles: ['author'] }).sign(secretBytes);
+    await client.get('/articles/drafts').set('authorization', `Token ${author}`).expect(200).expectJson([]);
   });
 
   it('answers 401 naming the schemes when a Bearer token is sent to a Token-only guard', async () => {
@@ -284,7 +293,7 @@ describe('JwtGuard#extractToken', () => {
       await client.get(`/me?access_token=${token}`).expect(200).expectJson(JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()));
       await client.get('/me').set('authorization', `Bearer ${token}`).expect(200);
       await client.get('/me?access_token=junk').expect(401).expectHeader('www-authenticate', 'Bearer error="invalid_token", error_description="The token is malformed."')
-        .expectHeader('content-type', PROBLEM).expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The token is malformed.', instance: '/me?access_token=junk' });
+        .expectHeader('content-type', PROBLEM).expectJson({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'The token is malformed.', instance: '/me' });
       // No token anywhere: the handler returns the undefined ctx.state.user, which is a 204.
       const anonymous = await client.get('/me').expect(204);
       expect(anonymous.text).toBe('');

@@ -102,6 +102,10 @@ describe('JwtGuard schemes and optional authentication in the OpenAPI document',
   class Undocumented extends JwtGuard {
     override securityScheme() { return null; }
   }
+  // Type-checked with the specs: an ApiKeyGuard subclass may document nothing too.
+  class UndocumentedKey extends ApiKeyGuard {
+    override securityScheme() { return null; }
+  }
 
   @Controller('/articles')
   @Guard(readers)
@@ -121,6 +125,7 @@ describe('JwtGuard schemes and optional authentication in the OpenAPI document',
   @Guard(new Undocumented({ secret, algorithms: ['HS256'] }))
   class InternalController {
     @Get('/') list() { return []; }
+    @Get('/keyed') @Guard(new UndocumentedKey({ keys: ['k'] })) keyed() { return []; }
   }
 
   const app = createApp({ controllers: [ArticlesController, FeedController, InternalController], openapi: { title: 'Conduit', version: '1.0.0' } });
@@ -134,6 +139,7 @@ describe('JwtGuard schemes and optional authentication in the OpenAPI document',
       'GET /articles/export': [{ token: [], apiKey: [] }, { apiKey: [] }],
       'GET /feed': [{ bearer: [] }, { token: [] }],
       'GET /internal': [],
+      'GET /internal/keyed': [],
     });
   });
 

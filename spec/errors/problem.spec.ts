@@ -107,7 +107,7 @@ describe('sendError', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers['content-type']).toBe(PROBLEM);
     expect(res.headers.allow).toBe('GET, HEAD');
-    expect(res.json()).toEqual({ type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: 'no PUT', instance: '/items/1?x=y' });
+    expect(res.json()).toEqual({ type: 'about:blank', title: 'Method Not Allowed', status: 405, detail: 'no PUT', instance: '/items/1' });
   });
 
   it('sends a bare 500 without extra headers when a plain Error is thrown', async () => {

@@ -1,7 +1,8 @@
+import type { PluginRoute } from '../../lib/pipeline/plugin';
 import { mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { normalizeStatic, staticFeature } from '../../lib/middleware/static';
+import { normalizeStatic, staticPlugin } from '../../lib/middleware/static';
 
 describe('normalizeStatic', () => {
   let dir: string;
@@ -27,10 +28,10 @@ describe('normalizeStatic', () => {
   });
 });
 
-describe('staticFeature', () => {
+describe('staticPlugin', () => {
   it('adds nothing without mounts, and one wildcard GET route per mount', () => {
-    expect(staticFeature([], null, { debug: false, report: null, filter: null })).toBeNull();
+    expect(staticPlugin([], null, { debug: false, report: null, filter: null })).toBeNull();
     const mounts = normalizeStatic([{ root: '.', prefix: '/' }, { root: '.', prefix: '/assets' }]);
-    expect(staticFeature(mounts, null, { debug: false, report: null, filter: null })!.routes!.map((r) => [r.method, r.path])).toEqual([['GET', '/*'], ['GET', '/assets/*']]);
+    expect((staticPlugin(mounts, null, { debug: false, report: null, filter: null })!.routes as PluginRoute[]).map((r) => [r.method, r.path])).toEqual([['GET', '/*'], ['GET', '/assets/*']]);
   });
 });

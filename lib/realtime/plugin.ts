@@ -3,7 +3,7 @@ import type { JsonLimits } from '../http/json';
 import type { Server } from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
 import type { GuardRef } from '../metadata/types';
-import type { Feature } from '../pipeline/feature';
+import type { Plugin } from '../pipeline/plugin';
 import { WebSocketHub } from './client';
 import { closeEventStreams } from './sse';
 import { GatewayServer } from './ws-server';
@@ -22,7 +22,7 @@ export interface RealtimeOptions {
  * WebSocket clients are closed with 1001 before the server drains. The {@link WebSocketHub} is registered in the
  * container so that gateways and services can broadcast.
  */
-export function realtimeFeature(options: RealtimeOptions, container: DependencyContainer): Feature {
+export function realtimePlugin(options: RealtimeOptions, container: DependencyContainer): Plugin {
   const hub = new WebSocketHub();
   if (!container.isRegistered(WebSocketHub, true)) container.register(WebSocketHub, { useValue: hub });
   let server: Server | null = null;

@@ -1,6 +1,6 @@
 import lightMyRequest from 'light-my-request';
-import { compileDispatchHooks, wrapRoute, type Feature } from '../../lib/pipeline/feature';
-import type { CompiledRoute } from '../../lib/pipeline/compiled-route';
+import { compileDispatchHooks, wrapRoute, type Plugin } from '../../lib/pipeline/plugin';
+import type { RouteInfo } from '../../lib/pipeline/context';
 import { createDispatcher } from '../../lib/router/dispatch';
 import { buildPathEntry, type RouteHandler } from '../../lib/router/methods';
 import { parseTemplate } from '../../lib/router/path';
@@ -9,7 +9,7 @@ import { TooManyRequestsError } from '../../lib/errors/http-error';
 
 const ok: RouteHandler = (_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('routed'); };
 
-function dispatcherWith(features: Feature[]) {
+function dispatcherWith(features: Plugin[]) {
   const tree = new RouteTree<ReturnType<typeof buildPathEntry>>({ ignoreTrailingSlash: true });
   const entry = buildPathEntry(new Map([['GET', ok]]));
   tree.upsert(parseTemplate('/x', 'Spec#x'), () => entry);
@@ -17,7 +17,7 @@ function dispatcherWith(features: Feature[]) {
 }
 
 describe('compileDispatchHooks', () => {
-  it('returns null hooks when no feature has any, so the dispatcher pays nothing', () => {
+  it('returns null hooks when no plugin has any, so the dispatcher pays nothing', () => {
     expect(compileDispatchHooks([{ name: 'empty' }])).toEqual({ before: null, preflight: null });
   });
 
@@ -58,10 +58,10 @@ describe('compileDispatchHooks', () => {
 });
 
 describe('wrapRoute', () => {
-  it('wraps a handler with the first feature outermost and skips features without wrapRoute', async () => {
+  it('wraps a handler with the first plugin outermost and skips plugins without wrap', async () => {
     const order: string[] = [];
-    const tagger = (name: string): Feature => ({ name, wrapRoute: (_route, next) => (req, res, values, q) => { order.push(name); next(req, res, values, q); } });
-    const handler = wrapRoute([tagger('outer'), { name: 'none' }, tagger('inner')], {} as CompiledRoute, ok);
+    const tagger = (name: string): Plugin => ({ name, wrap: (_route, next) => (req, res, values, q) => { order.push(name); next(req, res, values, q); } });
+    const handler = wrapRoute([tagger('outer'), { name: 'none' }, tagger('inner')], {} as RouteInfo, ok);
     const res = await lightMyRequest((req, res) => handler(req, res, [], ''), { url: '/' });
     expect([res.payload, order]).toEqual(['routed', ['outer', 'inner']]);
   });
