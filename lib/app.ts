@@ -29,6 +29,7 @@ import type { RouteHandler } from './router/methods';
 import { buildDocument } from './openapi/document';
 import { Logger } from './runtime/logger';
 import { compileResponseSerializer } from './openapi/serializer';
+import { declaresVoid } from './openapi/void-status';
 import { normalizeOpenApiOptions } from './openapi/options';
 import { docsRoutes } from './openapi/serve';
 import type { OpenApiDocument, OperationObject } from './openapi/types';
@@ -171,7 +172,8 @@ export function createApp(options: AppOptions): App {
     const readsBody = compiled.some((c) => c.readsBody);
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
     for (const f of features) if (f.guardsFor !== undefined) guards.push(...f.guardsFor(d));
-    const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
+    // A handler declared `void` (rivet types, ./openapi/return-types.ts) answers and documents 204 unless @HttpCode says otherwise.
+    const status = d.httpCode ?? (declaresVoid(d) ? 204 : d.method === 'POST' ? 201 : 200);
     const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
     const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata };
     // The features (built-in and plugins) whose route stages apply to this route, decided once here.

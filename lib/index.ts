@@ -26,6 +26,8 @@ export type { ParamDecoratorOptions, CustomParamIn } from './metadata/types';
 /** OpenAPI: the document comes from the decorators above; these add only what code cannot tell. */
 export { ApiResponse, SecurityScheme, genericType } from './openapi/decorators';
 export { ApiProperty } from './openapi/schema';
+export { defineResponseTypes } from './openapi/return-types';
+export type { InferredResponse, ResponseTypeTable } from './openapi/return-types';
 export type { GuardSecurity, GuardRouteInfo, OpenApiGuard } from './openapi/decorators';
 export type { ApiPropertyOptions, JsonSchema } from './openapi/schema';
 export type { OpenApiOptions, DocsOptions, AutoErrorStatus } from './openapi/options';

@@ -10,6 +10,7 @@ import { PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type PackageManager
 import { runOpenApiCommand } from './openapi';
 import { ownManifest } from './origin';
 import { runRoutesCommand } from './routes';
+import { runTypesCommand, type TypesResult } from './return-types';
 
 /** The `rivet` command line: `rivet new my-api`, `rivet openapi --app dist/app.js --out openapi.json`, … */
 export function createProgram(): Command {
@@ -101,6 +102,14 @@ export function createProgram(): Command {
       else process.stderr.write(`Wrote ${opts.out}\n`);
     });
   program
+    .command('types')
+    .description('Read the handlers\' TypeScript return types and write rivet.meta.ts, which documents and serializes their responses.')
+    .option('--project <tsconfig>', 'the tsconfig whose files are read', 'tsconfig.json')
+    .option('-o, --out <file>', 'the module to write (default: rivet.meta.ts in rootDir, else src/)')
+    .action((opts: { project: string; out?: string }) => {
+      reportTypes(runTypesCommand(opts));
+    });
+  program
     .command('routes')
     .description('Print the compiled route table of an app: method, path, Controller#handler, guards.')
     .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
@@ -122,6 +131,11 @@ Examples:
   $ rivet openapi --app dist/app.js --export buildApp --out openapi.json
   $ rivet routes --app dist/app.js --export buildApp`);
   return program;
+}
+
+function reportTypes(result: TypesResult): void {
+  for (const line of result.skipped) process.stderr.write(`rivet types: skipped ${line}\n`);
+  process.stderr.write(`${result.changed ? 'Wrote' : 'Unchanged:'} ${result.file} (${result.handlers} handlers in ${result.controllers} controllers, ${result.ms} ms)\n`);
 }
 
 function parsePort(value: string): number {
