@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type * as TS from 'typescript';
 import { resolveProjectPeers } from './peers';
+import { defaultTypesFile, writeTypes } from './return-types';
 
 /** Options of `rivet dev`. */
 export interface DevCommandOptions {
@@ -87,6 +88,9 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
         return;
       }
       errors.length = 0;
+      // The response types (rivet types) from the program just compiled; when they changed, the watcher compiles
+      // rivet.meta.ts next and that build restarts the app, so this one does not.
+      if (refreshTypes()) return;
       const first = changedAt === 0;
       const since = changedAt;
       restarts = restarts.then(stopChild).then(() => {
@@ -95,6 +99,24 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
       });
     },
   );
+  let latest: TS.Program | null = null;
+  const created = host.afterProgramCreate;
+  host.afterProgramCreate = (builder) => {
+    latest = builder.getProgram();
+    created?.call(host, builder);
+  };
+  const typesFile = defaultTypesFile(ts, configFile);
+  const refreshTypes = (): boolean => {
+    if (latest === null) return false;
+    try {
+      const result = writeTypes(ts, latest, latest.getCompilerOptions(), typesFile, cwd);
+      if (result.changed) log(`[rivet dev] response types changed: wrote ${relative(cwd, result.file)} (${result.ms} ms)`);
+      return result.changed;
+    } catch (err) {
+      log(`[rivet dev] rivet types failed, response types not refreshed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return false;
+    }
+  };
   const watch = ts.createWatchProgram(host);
 
   return {

@@ -19,6 +19,8 @@ export interface TypesCommandOptions {
   project?: string;
   /** The module to write. Default: `rivet.meta.ts` in the tsconfig's `rootDir`, else in `src/`, else beside the tsconfig. */
   out?: string;
+  /** Compare only: write nothing, and report in `changed` whether the module is out of date (`rivet types --check`). */
+  check?: boolean;
 }
 
 /** What one run found and wrote. */
@@ -53,6 +55,21 @@ export function runTypesCommand(options: TypesCommandOptions = {}): TypesResult 
   const out = resolve(cwd, options.out ?? defaultOut(parsed.options, configFile));
   // The previous module is left out of the program: it would only describe itself.
   const program = ts.createProgram({ rootNames: parsed.fileNames.filter((f) => resolve(f) !== out), options: { ...parsed.options, noEmit: true } });
+  return writeTypes(ts, program, parsed.options, out, cwd, options.check === true, started);
+}
+
+/** The default module path of a project: `rivet.meta.ts` in `rootDir`, else in `src/`, else beside the tsconfig. */
+export function defaultTypesFile(ts: typeof TS, configFile: string): string {
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  const options = read.error === undefined ? ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile)).options : {};
+  return defaultOut(options, configFile);
+}
+
+/**
+ * Analyses an existing program (`rivet dev` passes its watch program's, so nothing is parsed twice) and writes the
+ * module at `out` when its text changed, unless `check`.
+ */
+export function writeTypes(ts: typeof TS, program: TS.Program, options: TS.CompilerOptions, out: string, cwd: string, check = false, started = performance.now()): TypesResult {
   const checker = program.getTypeChecker();
   const isProjectFile = (sf: TS.SourceFile) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) && !sf.fileName.includes('/node_modules/');
   const exportOf = (declaration: TS.ClassDeclaration): ClassSource | undefined => {
@@ -103,11 +120,11 @@ export function runTypesCommand(options: TypesCommandOptions = {}): TypesResult 
   const esm = controllers.some((c) => program.getSourceFile(c.source.file)?.impliedNodeFormat === ts.ModuleKind.ESNext);
   const text = moduleText(out, controllers, converter.components, converter.classes, esm);
   const changed = !existsSync(out) || readFileSync(out, 'utf8') !== text;
-  if (changed) {
+  if (changed && !check) {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, text);
   }
-  const compiled = writeCompiled(ts, parsed.options, out, text);
+  const compiled = check ? undefined : writeCompiled(ts, options, out, text);
   return { file: out, changed, compiled, controllers: controllers.length, handlers, skipped, ms: Math.round(performance.now() - started) };
 }
 

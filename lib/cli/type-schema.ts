@@ -201,7 +201,8 @@ export class TypeSchemaConverter {
   }
 
   #isStream(type: TS.Type): boolean {
-    const name = this.#nameOf(type);
+    // An unresolved import is `any` but keeps its written name: a stream type whose package is not installed yet.
+    const name = this.#nameOf(type) ?? (type.flags & this.ts.TypeFlags.Any ? this.checker.typeToString(type) : undefined);
     if (name !== undefined && STREAMS.has(name)) return true;
     // Anything that pipes or iterates asynchronously is streamed by the writer (pipeline/stream.ts), not serialized.
     return this.checker.getPropertyOfType(type, 'pipe') !== undefined
