@@ -61,8 +61,9 @@ export class TypeSchemaConverter {
     const f = type.flags;
     if (depth > MAX_DEPTH || f & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.BigIntLike)) return {};
     if (f & ts.TypeFlags.Null) return { type: 'null' };
-    if (type.isStringLiteral() || type.isNumberLiteral()) return { const: type.value };
-    if (f & ts.TypeFlags.BooleanLiteral) return { const: (type as { intrinsicName?: string }).intrinsicName === 'true' };
+    if (type.isStringLiteral()) return { type: 'string', const: type.value };
+    if (type.isNumberLiteral()) return { type: 'number', const: type.value };
+    if (f & ts.TypeFlags.BooleanLiteral) return { type: 'boolean', const: (type as { intrinsicName?: string }).intrinsicName === 'true' };
     if (f & ts.TypeFlags.StringLike) return { type: 'string' };
     if (f & ts.TypeFlags.NumberLike) return { type: 'number' };
     if (f & ts.TypeFlags.BooleanLike) return { type: 'boolean' };
@@ -106,8 +107,10 @@ export class TypeSchemaConverter {
   }
 
   #union0(rest: JsonSchema[], hasNull: boolean): JsonSchema {
-    if (rest.length > 0 && rest.every((s) => 'const' in s && Object.keys(s).length === 1)) {
-      return { enum: [...rest.map((s) => s.const), ...(hasNull ? [null] : [])] };
+    if (rest.length > 0 && rest.every((s) => 'const' in s && Object.keys(s).length === 2)) {
+      // Literals of one union (an enum, 'open' | 'closed') → one `enum`, typed so that tools need not guess.
+      const types = [...new Set(rest.map((s) => s.type as string)), ...(hasNull ? ['null'] : [])];
+      return { type: types.length === 1 ? types[0] : types, enum: [...rest.map((s) => s.const), ...(hasNull ? [null] : [])] };
     }
     const primitive = (s: JsonSchema) => typeof s.type === 'string' && Object.keys(s).length === 1 && s.type !== 'array' && s.type !== 'object';
     if (rest.length > 0 && rest.every(primitive)) {

@@ -5,7 +5,7 @@
  * serializers. Nothing here runs per request. A declared `@ApiResponse` for the success status always wins.
  */
 import { RivetError } from '../errors/rivet-error';
-import { excludedProperty, hasSchemaMetadata, type SchemaRegistry } from './schema';
+import { excludedProperty, hasSchemaMetadata, SchemaRegistry } from './schema';
 import type { JsonSchema } from './schema-rules';
 import type { ResponseObject } from './types';
 
@@ -74,6 +74,21 @@ export function inferredResponseOf(controller: Function, handler: string): Infer
     if (found !== undefined && Object.hasOwn(byController.get(c as Function)!, handler)) return found;
   }
   return undefined;
+}
+
+// Per table: one registry for every serializer compiled from it (each class's schema is built once), and what was
+// compiled for each distinct schema (`get`, `create` and `replace` all returning `Book` share one serializer).
+const compiled = new WeakMap<ResponseTypeTable, { registry: SchemaRegistry; byType: Map<string, unknown> }>();
+
+/** `compile(registry)` for an inferred type, run once per distinct type of its table; later calls get the same result. */
+export function memoizedForType<T>(response: InferredResponse, compile: (registry: SchemaRegistry) => T): T {
+  const table = owner.get(response);
+  if (table === undefined) return compile(new SchemaRegistry());
+  let state = compiled.get(table);
+  if (state === undefined) compiled.set(table, (state = { registry: new SchemaRegistry(), byType: new Map() }));
+  const key = JSON.stringify(response.schema);
+  if (!state.byType.has(key)) state.byType.set(key, compile(state.registry));
+  return state.byType.get(key) as T;
 }
 
 // Per registry (one per document or serializer), the registry's schema for each table component already resolved.

@@ -273,8 +273,15 @@ export class SchemaRegistry {
 
 /** True when `ctor` (or an ancestor) carries class-validator or `@ApiProperty` metadata that a schema is built from. */
 export function hasSchemaMetadata(ctor: Function): boolean {
-  return getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).length > 0 || apiPropertiesOf(ctor).size > 0;
+  let has = describedClasses.get(ctor);
+  if (has === undefined) {
+    has = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).length > 0 || apiPropertiesOf(ctor).size > 0;
+    describedClasses.set(ctor, has);
+  }
+  return has;
 }
+// Asked once per class per document and serializer; class-validator's lookup scans every class's metadata.
+const describedClasses = new WeakMap<Function, boolean>();
 
 /** True when class-transformer's `@Exclude()` drops `property` of `ctor` in both directions. */
 export function excludedProperty(ctor: Function, property: string): boolean {

@@ -35,6 +35,7 @@ export default defineResponseTypes({
           "type": "string"
         },
         "role": {
+          "type": "string",
           "enum": [
             "reader",
             "admin"

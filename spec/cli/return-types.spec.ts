@@ -65,13 +65,13 @@ describe('rivet types', () => {
   it('documents nullable results, unions of classes, literals and enums', () => {
     expect(body('/t/maybe/{id}')).toEqual({ 'application/json': { schema: { anyOf: [ref('Book'), { type: 'null' }] } } });
     expect(body('/t/either')).toEqual({ 'application/json': { schema: { anyOf: [ref('Comic'), ref('Magazine')] } } });
-    expect(doc.components.schemas!.Magazine).toEqual({ type: 'object', properties: { kind: { const: 'magazine' }, issue: { type: 'number' } }, required: ['kind', 'issue'] });
+    expect(doc.components.schemas!.Magazine).toEqual({ type: 'object', properties: { kind: { type: 'string', const: 'magazine' }, issue: { type: 'number' } }, required: ['kind', 'issue'] });
     // Strings are sent as text/plain (pipeline/write.ts), so a string literal or string enum is a text body.
-    expect(body('/t/status')).toEqual({ 'text/plain': { schema: { enum: ['open', 'closed'] } } });
+    expect(body('/t/status')).toEqual({ 'text/plain': { schema: { type: 'string', enum: ['open', 'closed'] } } });
     expect(body('/t/shelf')).toEqual({ 'text/plain': { schema: ref('Shelf') } });
-    expect(doc.components.schemas!.Shelf).toEqual({ enum: ['fiction', 'poetry'] });
+    expect(doc.components.schemas!.Shelf).toEqual({ type: 'string', enum: ['fiction', 'poetry'] });
     expect(body('/t/priority')).toEqual({ 'application/json': { schema: ref('Priority') } });
-    expect(doc.components.schemas!.Priority).toEqual({ enum: [1, 2] });
+    expect(doc.components.schemas!.Priority).toEqual({ type: 'number', enum: [1, 2] });
     expect(body('/t/text')).toEqual({ 'text/plain': { schema: { type: 'string' } } });
     expect(body('/t/bytes')).toEqual({ 'application/octet-stream': {} });
     expect(body('/t/inferred')).toEqual({ 'application/json': { schema: {
@@ -92,7 +92,7 @@ describe('rivet types', () => {
       },
       required: ['id', 'title'],
     });
-    expect(doc.components.schemas!.Comic).toEqual({ type: 'object', properties: { kind: { const: 'comic' }, hero: { type: 'string' } }, required: ['kind', 'hero'] });
+    expect(doc.components.schemas!.Comic).toEqual({ type: 'object', properties: { kind: { type: 'string', const: 'comic' }, hero: { type: 'string' } }, required: ['kind', 'hero'] });
   });
 
   it('lets @ApiResponse override the return type', () => {
