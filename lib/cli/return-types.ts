@@ -117,14 +117,17 @@ export function writeTypes(ts: typeof TS, program: TS.Program, options: TS.Compi
     visit(sf);
   }
 
-  const esm = controllers.some((c) => program.getSourceFile(c.source.file)?.impliedNodeFormat === ts.ModuleKind.ESNext);
+  // Under node16/nodenext resolution each file has a format (package.json "type"); ES module imports need extensions.
+  const formats = controllers.map((c) => program.getSourceFile(c.source.file)?.impliedNodeFormat);
+  const esm = formats.includes(ts.ModuleKind.ESNext);
+  const format = esm ? ts.ModuleKind.ESNext : formats.includes(ts.ModuleKind.CommonJS) ? ts.ModuleKind.CommonJS : options.module;
   const text = moduleText(out, controllers, converter.components, converter.classes, esm);
   const changed = !existsSync(out) || readFileSync(out, 'utf8') !== text;
   if (changed && !check) {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, text);
   }
-  const compiled = check ? undefined : writeCompiled(ts, options, out, text);
+  const compiled = check ? undefined : writeCompiled(ts, options, out, text, format);
   return { file: out, changed, compiled, controllers: controllers.length, handlers, skipped, ms: Math.round(performance.now() - started) };
 }
 
@@ -211,13 +214,14 @@ function moduleText(out: string, controllers: readonly ControllerEntry[], compon
  * Writes the module's JavaScript into `outDir` too, when the project builds there and has built already, so that
  * `rivet openapi --app dist/app.js` sees the types of the sources as they are now, without a rebuild.
  */
-function writeCompiled(ts: typeof TS, options: TS.CompilerOptions, out: string, text: string): string | undefined {
+function writeCompiled(ts: typeof TS, options: TS.CompilerOptions, out: string, text: string, module: TS.ModuleKind | undefined): string | undefined {
   if (options.outDir === undefined || !existsSync(options.outDir)) return undefined;
   const rootDir = options.rootDir ?? dirname(out);
   const rel = relative(rootDir, out);
   if (rel.startsWith('..') || isAbsolute(rel)) return undefined;
   const target = join(options.outDir, rel.replace(/\.([mc]?)ts$/, '.$1js'));
-  const js = ts.transpileModule(text, { compilerOptions: { ...options, sourceMap: false, declaration: false, noEmit: false }, fileName: out }).outputText;
+  // transpileModule does not read package.json "type": the format is the one the project's own files have.
+  const js = ts.transpileModule(text, { compilerOptions: { ...options, module, sourceMap: false, declaration: false, noEmit: false }, fileName: out }).outputText;
   mkdirSync(dirname(target), { recursive: true });
   if (!existsSync(target) || readFileSync(target, 'utf8') !== js) writeFileSync(target, js);
   return target;

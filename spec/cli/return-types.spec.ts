@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createApp, type App, type ResponseTypeTable } from '../../lib';
@@ -138,4 +138,29 @@ describe('rivet types', () => {
     });
     expect((document!.paths['/t/one'].get!.responses['200'] as { content: unknown }).content).toEqual({ 'application/json': { schema: ref('Book') } });
   });
+
+  it('writes ES module imports and an ES module copy into outDir for a "type": "module" project', () => {
+    const project = mkdtempSync(join(tmpdir(), 'rivet-types-esm-'));
+    try {
+      const root = resolve(__dirname, '..', '..');
+      symlinkSync(join(root, 'node_modules'), join(project, 'node_modules'), 'dir');
+      mkdirSync(join(project, 'src'));
+      mkdirSync(join(project, 'dist'));
+      writeFileSync(join(project, 'package.json'), '{ "name": "esm-app", "type": "module" }');
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: {
+        target: 'ES2022', module: 'node20', moduleResolution: 'node16', types: ['node'], rootDir: 'src', outDir: 'dist', strict: true,
+        experimentalDecorators: true, skipLibCheck: true, paths: { rivetjs: [join(root, 'lib', 'index.ts')] },
+      }, include: ['src'] }));
+      writeFileSync(join(project, 'src', 'hello.controller.ts'), "import { Controller, Get } from 'rivetjs';\n@Controller('/hello')\nexport class Hello { @Get('/') hi(): { message: string } { return { message: 'hi' }; } }\n");
+      const esm = runTypesCommand({ cwd: project });
+      expect([esm.file, esm.compiled, esm.handlers]).toEqual([join(project, 'src', 'rivet.meta.ts'), join(project, 'dist', 'rivet.meta.js'), 1]);
+      expect(readFileSync(esm.file, 'utf8')).toContain('import { Hello } from "./hello.controller.js";');
+      const compiled = readFileSync(esm.compiled!, 'utf8');
+      expect(compiled).toContain('import { Hello } from "./hello.controller.js";');
+      expect(compiled).toMatch(/^export default defineResponseTypes\(/m);
+      expect(runTypesCommand({ cwd: project, check: true }).changed).toBe(false);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  }, 60000);
 });
