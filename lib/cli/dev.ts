@@ -48,6 +48,7 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
   let child: ChildProcess | null = null;
   let closing = false;
   let changedAt = 0;
+  let startedOnce = false;
   let restarts: Promise<void> = Promise.resolve();
   const formatHost: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => cwd, getNewLine: () => '\n' };
   const errors: TS.Diagnostic[] = [];
@@ -91,7 +92,8 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
       // The response types (rivet types) from the program just compiled; when they changed, the watcher compiles
       // rivet.meta.ts next and that build restarts the app, so this one does not.
       if (refreshTypes()) return;
-      const first = changedAt === 0;
+      const first = !startedOnce;
+      startedOnce = true;
       const since = changedAt;
       restarts = restarts.then(stopChild).then(() => {
         startChild();
