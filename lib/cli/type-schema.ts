@@ -17,6 +17,8 @@ export interface ClassSource {
 /** Names of the types that stream or write their own answer: their responses are not inferred. */
 const STREAMS = new Set(['Readable', 'ReadStream', 'Stream', 'StreamResponse', 'EventStream', 'Duplex', 'PassThrough', 'Transform', 'AsyncIterable', 'AsyncIterableIterator', 'AsyncGenerator']);
 const BINARY = new Set(['Buffer', 'Uint8Array', 'ArrayBuffer']);
+/** Types whose JSON form their TypeScript type does not tell: documented as any value. */
+const OPAQUE = new Set(['Map', 'ReadonlyMap', 'WeakMap', 'WeakSet', 'Object', 'Function', 'RegExp', 'Error']);
 // Deep enough for any real response; an anonymous recursive type (no name to $ref) stops here as `{}`.
 const MAX_DEPTH = 24;
 
@@ -75,7 +77,7 @@ export class TypeSchemaConverter {
       if (this.checker.isTupleType(type)) return { type: 'array', prefixItems: args.map((a) => this.schema(a, depth + 1)), minItems: args.length, maxItems: args.length };
       return { type: 'array', items: args.length === 0 ? {} : this.schema(args[0], depth + 1) };
     }
-    if (name !== undefined && BINARY.has(name)) return {};
+    if (name !== undefined && (BINARY.has(name) || OPAQUE.has(name))) return {};
     // An object with its own toJSON is written as what toJSON returns (JSON.stringify's rule).
     const toJson = this.checker.getPropertyOfType(type, 'toJSON');
     if (toJson !== undefined) {
@@ -85,6 +87,9 @@ export class TypeSchemaConverter {
     if (type.getCallSignatures().length > 0 && type.getProperties().length === 0) return {};
     if (f & ts.TypeFlags.Object || type.isIntersection()) {
       const isAnonymous = (type.symbol === undefined || type.symbol.name === '__type' || type.symbol.name === '__object') && type.aliasSymbol === undefined;
+      // `{}` says nothing about the value (any non-null value is assignable): an empty object schema would make the
+      // serializer drop every property.
+      if (isAnonymous && type.getProperties().length === 0 && this.checker.getIndexInfosOfType(type).length === 0) return {};
       return isAnonymous ? this.#object(type, depth) : this.#named(type, depth, () => this.#object(type, depth));
     }
     return {};

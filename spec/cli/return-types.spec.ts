@@ -34,7 +34,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 describe('rivet types', () => {
   it('reads every public handler of every exported controller, inherited ones included', () => {
     expect({ controllers: result.controllers, handlers: result.handlers, skipped: result.skipped, changed: result.changed })
-      .toEqual({ controllers: 2, handlers: 20, skipped: [], changed: true });
+      .toEqual({ controllers: 2, handlers: 22, skipped: [], changed: true });
   });
 
   it('writes a module that imports the controllers and the response classes it names', () => {
@@ -79,6 +79,12 @@ describe('rivet types', () => {
     } } });
   });
 
+  it('documents maps and leaves `{}` open', () => {
+    expect(body('/t/counts')).toEqual({ 'application/json': { schema: ref('RecordStringNumber') } });
+    expect(doc.components.schemas!.RecordStringNumber).toEqual({ type: 'object', properties: {}, additionalProperties: { type: 'number' } });
+    expect(body('/t/anything')).toEqual({ 'application/json': { schema: {} } });
+  });
+
   it('builds a validated class from its class-validator metadata plus the public fields only its type declares', () => {
     expect(doc.components.schemas!.Book).toEqual({
       type: 'object',
@@ -117,6 +123,8 @@ describe('rivet types', () => {
     expect(comics.json()).toEqual([{ kind: 'comic', hero: 'Tintin' }]);
     const missing = await app.inject('/t/maybe/2');
     expect([missing.status, missing.body]).toEqual([200, 'null']);
+    expect((await app.inject('/t/counts')).json()).toEqual({ a: 1, b: 2 });
+    expect((await app.inject('/t/anything')).json()).toEqual({ kept: true });
     const status = await app.inject('/t/status');
     expect([status.status, status.headers['content-type'], status.body]).toEqual([200, 'text/plain; charset=utf-8', 'open']);
   });
