@@ -1,8 +1,9 @@
 /**
  * Response types inferred from the handlers' TypeScript return types. `rivet types` (lib/cli/return-types.ts) reads
  * the sources with the TypeScript compiler and writes a module (`src/rivet.meta.ts`) that calls
- * {@link defineResponseTypes}; the app reads the table at start-up to document success responses and compile their
- * serializers. Nothing here runs per request. A declared `@ApiResponse` for the success status always wins.
+ * {@link defineResponseTypes}; the app reads the table at start-up to document success responses and to choose their
+ * serializers (each compiled once, when its route first answers with data: lib/openapi/serializer.ts). A declared
+ * `@ApiResponse` for the success status always wins.
  */
 import { RivetError } from '../errors/rivet-error';
 import { excludedProperty, hasSchemaMetadata, SchemaRegistry } from './schema';
@@ -64,7 +65,12 @@ export function inferredResponseOf(controller: Function, handler: string): Infer
     byController = new WeakMap();
     for (const table of tables) {
       for (const [thunk, handlers] of table.routes) {
-        byController.set(thunk(), handlers);
+        const controller = thunk();
+        if (typeof controller !== 'function') {
+          byController = null;
+          throw new RivetError('RIVET_TYPES_INVALID', `The response types name a controller (handlers ${Object.keys(handlers).join(', ')}) that its module no longer exports.\n  Fix: regenerate rivet.meta.ts with \`npx rivet types\` (rivet build and rivet dev do).`);
+        }
+        byController.set(controller, handlers);
         for (const r of Object.values(handlers)) owner.set(r, table);
       }
     }
