@@ -3,7 +3,7 @@
  * Start-up with inferred response types: a generated app of 100 controllers / 300 routes whose handlers return
  * typed values (a DTO class, an interface, a generic page of it), no @ApiResponse. Measures `rivet types` on it (the
  * build step), then `createApp` with the OpenAPI document on, with and without the generated rivet.meta module,
- * median over several fresh processes. Run after `npm run build` (it uses dist/):
+ * median over several fresh processes (wall and CPU time: on a shared machine CPU time is the steadier measure). Run after `npm run build` (it uses dist/):
  *   node bench/tools/types-startup.js [runs=7]
  * Writes into bench/.build/types-startup/ (ignored by git) and prints one JSON line.
  */
@@ -61,11 +61,13 @@ const withTypes = process.argv[2] === 'types';
 const controllers = [${Array.from({ length: CONTROLLERS }, (_, c) => `require('./c${pad(c)}.controller').C${pad(c)}`).join(', ')}];
 const types = withTypes ? require('./rivet.meta').default : false;
 const loaded = performance.now();
+const cpu0 = process.cpuUsage();
 const app = createApp({ controllers, types, openapi: { title: 'Start-up', version: '1' } });
 const created = performance.now();
+const cpu = process.cpuUsage(cpu0);
 const doc = app.openapi();
 const typed = Object.values(doc.paths).filter((p) => p.get && (p.get.responses['200'] as any).content !== undefined).length;
-process.stdout.write(JSON.stringify({ load: loaded - t0, create: created - loaded, typed }) + '\\n');
+process.stdout.write(JSON.stringify({ load: loaded - t0, create: created - loaded, createCpu: (cpu.user + cpu.system) / 1000, typed }) + '\\n');
 `);
 }
 
@@ -87,7 +89,7 @@ function main() {
   for (const variant of ['plain', 'types']) {
     const samples = [];
     for (let r = 0; r < runs; r++) samples.push(JSON.parse(execFileSync(process.execPath, [path.join(OUT, 'main.js'), variant], { cwd: DIR, encoding: 'utf8' })));
-    result[variant] = { loadMs: +median(samples.map((s) => s.load)).toFixed(1), createAppMs: +median(samples.map((s) => s.create)).toFixed(1), typedGetOperations: samples[0].typed };
+    result[variant] = { loadMs: +median(samples.map((s) => s.load)).toFixed(1), createAppMs: +median(samples.map((s) => s.create)).toFixed(1), createAppCpuMs: +median(samples.map((s) => s.createCpu)).toFixed(1), typedGetOperations: samples[0].typed };
   }
   console.log(JSON.stringify(result));
 }
