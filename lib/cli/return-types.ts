@@ -71,7 +71,9 @@ export function defaultTypesFile(ts: typeof TS, configFile: string): string {
  */
 export function writeTypes(ts: typeof TS, program: TS.Program, options: TS.CompilerOptions, out: string, cwd: string, check = false, started = performance.now()): TypesResult {
   const checker = program.getTypeChecker();
-  const isProjectFile = (sf: TS.SourceFile) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf) && !sf.fileName.includes('/node_modules/');
+  // Test files are never imported by the module: loading one at start-up would run its tests (discovery skips them too).
+  const isProjectFile = (sf: TS.SourceFile) => !sf.isDeclarationFile && !program.isSourceFileFromExternalLibrary(sf)
+    && !sf.fileName.includes('/node_modules/') && !/\.(spec|test)\.[cm]?tsx?$/.test(sf.fileName);
   const exportOf = (declaration: TS.ClassDeclaration): ClassSource | undefined => {
     const sf = declaration.getSourceFile();
     if (!isProjectFile(sf) || declaration.name === undefined) return undefined;
