@@ -29,6 +29,7 @@ import type { RouteHandler } from './router/methods';
 import { buildDocument } from './openapi/document';
 import { Logger } from './runtime/logger';
 import { compileResponseSerializer } from './openapi/serializer';
+import { inferredResponseOf } from './openapi/return-types';
 import { declaresVoid } from './openapi/void-status';
 import { normalizeOpenApiOptions } from './openapi/options';
 import { docsRoutes } from './openapi/serve';
@@ -172,14 +173,15 @@ export function createApp(options: AppOptions): App {
     const readsBody = compiled.some((c) => c.readsBody);
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));
     for (const f of features) if (f.guardsFor !== undefined) guards.push(...f.guardsFor(d));
-    // A handler declared `void` (rivet types, ./openapi/return-types.ts) answers and documents 204 unless @HttpCode says otherwise.
-    const status = d.httpCode ?? (declaresVoid(d) ? 204 : d.method === 'POST' ? 201 : 200);
+    // The handler's return type (rivet types, ./openapi/return-types.ts); one declared `void` answers and documents 204.
+    const inferred = options.types === false ? undefined : inferredResponseOf(d.controller, d.handlerName);
+    const status = d.httpCode ?? (declaresVoid(d, inferred) ? 204 : d.method === 'POST' ? 201 : 200);
     const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
     const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, metadata: d.metadata };
     // The features (built-in and plugins) whose route stages apply to this route, decided once here.
     const applying = features.filter((f) => f.appliesTo === undefined || f.appliesTo(info));
     const documenters = applying.filter((f) => f.document !== undefined).map((f) => (op: object) => f.document!(op, info));
-    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters, documentation: {} };
+    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters, documentation: inferred === undefined ? {} : { inferred } };
     // Start-up checks the features make of each route (e.g. @Roles without a RolesGuard).
     for (const f of features) f.checkRoute?.(record);
     compiledRoutes.push(record);

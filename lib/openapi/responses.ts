@@ -9,7 +9,7 @@ import { ValidationFailedError } from '../errors/validation-error';
 import type { GenericTypeMeta, ResponseMeta, ResponseOptions } from '../metadata/types';
 import type { CompiledRoute } from '../pipeline/compiled-route';
 import type { AutoErrorStatus } from './options';
-import { inferredContent, inferredResponseOf } from './return-types';
+import { inferredContent } from './return-types';
 import type { SchemaRegistry } from './schema';
 import type { JsonSchema } from './schema-rules';
 import type { HeaderObject, ReferenceObject, ResponseObject } from './types';
@@ -187,7 +187,7 @@ function successResponse(route: CompiledRoute, options: ResponseOptions, registr
   if (Object.keys(headers).length > 0) response.headers = headers;
   let body = bodyOf(options, registry, fixedType, doc?.mediaTypes);
   // No declared body: the handler's TypeScript return type, when `rivet types` recorded it (./return-types.ts).
-  const inferred = body === undefined && options.schema === undefined && options.type === undefined ? inferredResponseOf(d.controller, d.handlerName) : undefined;
+  const inferred = body === undefined && options.schema === undefined && options.type === undefined ? route.documentation.inferred : undefined;
   if (inferred !== undefined) body = inferredContent(inferred, registry, fixedType, doc?.mediaTypes);
   if (body !== undefined && route.status !== 204 && route.status !== 304) response.content = body;
   return response;

@@ -1,7 +1,7 @@
 import type { CompiledRoute } from '../pipeline/compiled-route';
 import { compileJsonWriter } from './json-writer';
 import { typeSchema } from './responses';
-import { inferredResponseOf, inferredSchema, memoizedForType } from './return-types';
+import { inferredSchema, memoizedForType } from './return-types';
 import { SchemaRegistry, type JsonSchema } from './schema';
 
 /** Turns a handler's data result into JSON text. */
@@ -23,7 +23,7 @@ export function compileResponseSerializer(route: CompiledRoute): JsonSerializer 
     // Handlers returning the same type share one serializer. It is compiled when the route first answers with data,
     // once: compiling every typed route up front cost 100 controllers / 300 routes ~60 ms of start-up
     // (bench/tools/types-startup.js), and a route never called never pays. After that, one comparison per response.
-    const inferred = inferredResponseOf(route.descriptor.controller, route.descriptor.handlerName);
+    const inferred = route.documentation.inferred;
     if (inferred?.kind !== 'json') return null;
     let write: JsonSerializer | undefined;
     return (value) => {

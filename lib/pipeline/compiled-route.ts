@@ -33,4 +33,9 @@ export interface RouteDocumentation {
   mediaTypes?: readonly string[];
   headers?: Record<string, object>;
   rateLimited?: boolean;
+  /**
+   * What the handler's TypeScript return type says it answers, from `rivet types` (lib/openapi/return-types.ts
+   * `InferredResponse`); absent when unknown or when the app turned inference off (`types: false`).
+   */
+  inferred?: { readonly kind: 'json' | 'text' | 'binary' | 'void'; readonly schema?: Record<string, unknown> };
 }

@@ -39,12 +39,16 @@ describe('defineResponseTypes', () => {
     expect((await app.inject({ method: 'DELETE', url: '/hello' })).status).toBe(204);
   });
 
-  it('changes nothing for an app given types: false', async () => {
+  it('changes nothing for an app given types: false, even with a table registered', async () => {
     const rivet = fresh();
     const Hello = controller(rivet);
+    rivet.defineResponseTypes({ version: 1, components: {}, classes: {}, routes: [[() => Hello, { hello: { kind: 'json', schema: { type: 'object', properties: {} } }, bye: { kind: 'void' } }]] });
+    expect(rivet.createApp({ controllers: [Hello] }).openapi().paths['/hello'].delete!.responses).toEqual({ 204: { description: 'No Content' } });
     const app = rivet.createApp({ controllers: [Hello], types: false, openapi: { title: 't', version: '1' } });
     expect(app.openapi().paths['/hello'].get!.responses).toEqual({ 200: { description: 'OK' } });
+    expect(app.openapi().paths['/hello'].delete!.responses).toEqual({ 200: { description: 'OK' } });
     expect((await app.inject('/hello')).body).toBe('{"message":"hi","secret":"s"}');
+    expect((await app.inject({ method: 'DELETE', url: '/hello' })).status).toBe(204);
   });
 
   it('refuses a value that is not a table with RIVET_TYPES_INVALID', () => {
