@@ -123,6 +123,12 @@ describe('rivet types', () => {
     expect(comics.json()).toEqual([{ kind: 'comic', hero: 'Tintin' }]);
     const missing = await app.inject('/t/maybe/2');
     expect([missing.status, missing.body]).toEqual([200, 'null']);
+    expect((await app.inject('/t/either')).json()).toEqual({ kind: 'magazine', issue: 3 });
+    expect((await app.inject('/t/paginated')).json()).toEqual({
+      items: [{ id: 1, title: 'Dune', shelf: 'fiction', subtitle: null, tags: [], published: '1965-08-01T00:00:00.000Z' }], total: 1, limit: 10, offset: 0,
+    });
+    expect((await app.inject('/t/priority')).body).toBe('2');
+    expect((await app.inject('/t/inferred')).json()).toEqual({ ok: true, count: 2, when: '1970-01-01T00:00:00.000Z' });
     expect((await app.inject('/t/counts')).json()).toEqual({ a: 1, b: 2 });
     expect((await app.inject('/t/anything')).json()).toEqual({ kept: true });
     const status = await app.inject('/t/status');
