@@ -18,7 +18,8 @@ export interface ClassSource {
 const STREAMS = new Set(['Readable', 'ReadStream', 'Stream', 'StreamResponse', 'EventStream', 'Duplex', 'PassThrough', 'Transform', 'AsyncIterable', 'AsyncIterableIterator', 'AsyncGenerator']);
 const BINARY = new Set(['Buffer', 'Uint8Array', 'ArrayBuffer']);
 /** Types whose JSON form their TypeScript type does not tell: documented as any value. */
-const OPAQUE = new Set(['Map', 'ReadonlyMap', 'WeakMap', 'WeakSet', 'Object', 'Function', 'RegExp', 'Error']);
+// JSON.stringify writes a Map or a Set as `{}`: their TypeScript element types say nothing about that.
+const OPAQUE = new Set(['Map', 'ReadonlyMap', 'Set', 'ReadonlySet', 'WeakMap', 'WeakSet', 'Object', 'Function', 'RegExp', 'Error']);
 // Deep enough for any real response; an anonymous recursive type (no name to $ref) stops here as `{}`.
 const MAX_DEPTH = 24;
 
@@ -72,7 +73,7 @@ export class TypeSchemaConverter {
     if (type.isUnion()) return this.#named(type, depth, () => this.#union(type.types, depth));
     const name = this.#nameOf(type);
     if (name === 'Date') return { type: 'string', format: 'date-time' };
-    if (this.checker.isArrayType(type) || this.checker.isTupleType(type) || name === 'Set' || name === 'ReadonlySet') {
+    if (this.checker.isArrayType(type) || this.checker.isTupleType(type)) {
       const args = this.checker.getTypeArguments(type as TS.TypeReference);
       if (this.checker.isTupleType(type)) return { type: 'array', prefixItems: args.map((a) => this.schema(a, depth + 1)), minItems: args.length, maxItems: args.length };
       return { type: 'array', items: args.length === 0 ? {} : this.schema(args[0], depth + 1) };
