@@ -31,6 +31,8 @@ import type { RouteHandler } from './router/methods';
 import { buildDocument, withListeningServer } from './openapi/document';
 import { Logger } from './runtime/logger';
 import { compileResponseSerializer } from './openapi/serializer';
+import { inferredResponseOf } from './openapi/return-types';
+import { declaresVoid } from './openapi/void-status';
 import { normalizeOpenApiOptions } from './openapi/options';
 import type { OpenApiDocument } from './openapi/types';
 import { normalizeOptions, type AppOptions } from './options';
@@ -182,10 +184,12 @@ export function createApp(options: AppOptions): App {
     for (const p of applying) if (p.guards !== undefined) guards.push(...p.guards(info));
     // Start-up checks the plugins make of each route (e.g. @Roles without a RolesGuard).
     for (const p of applying) p.check?.(info, guards);
-    const status = d.httpCode ?? (d.method === 'POST' ? 201 : 200);
+    // The handler's return type (rivet types, ./openapi/return-types.ts); one declared `void` answers and documents 204.
+    const inferred = options.types === false ? undefined : inferredResponseOf(d.controller, d.handlerName);
+    const status = d.httpCode ?? (declaresVoid(d, inferred) ? 204 : d.method === 'POST' ? 201 : 200);
     const routeFilters = filterRefs(d, opts.filters).map((f) => filterOf(f, d.where));
     const documenters = applying.filter((p) => p.document !== undefined).map((p) => (op: object, tools: DocumentTools) => p.document!(op as never, info, tools));
-    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters };
+    const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters, ...(inferred === undefined ? {} : { inferred }) };
     compiledRoutes.push(record);
     // Output stages (negotiation, compression, @Cache, @Paginate) change the writer's stages; compiled once, after them.
     const output = outputOf(applying, info, {

@@ -30,6 +30,8 @@ export type { ParamDecoratorOptions, CustomParamIn } from './metadata/types';
 export { ApiResponse, SecurityScheme, genericType } from './openapi/decorators';
 export { ApiProperty } from './openapi/schema';
 export { Throws } from './openapi/throws';
+export { defineResponseTypes } from './openapi/return-types';
+export type { InferredResponse, ResponseTypeTable } from './openapi/return-types';
 export type { GuardSecurity, GuardRouteInfo, OpenApiGuard } from './openapi/decorators';
 export type { ApiPropertyOptions, JsonSchema } from './openapi/schema';
 export type { OpenApiOptions, DocsOptions, AutoErrorStatus } from './openapi/options';

@@ -3,6 +3,8 @@ import type { Provider } from './di/container';
 import { RivetError } from './errors/rivet-error';
 import { callerDirectory } from './discovery/caller';
 import { discoverControllers, type ControllerSource } from './discovery/discover';
+import { loadTypesModule } from './discovery/types-module';
+import { defineResponseTypes, type ResponseTypeTable } from './openapi/return-types';
 import { loadConfig, type ConfigSource } from './config/load';
 import type { GuardRef } from './metadata/types';
 import { MemoryStore } from './store/memory';
@@ -33,6 +35,12 @@ export interface AppOptions extends RuntimeOptions {
   controllers: ControllerSource[] | ControllerSource;
   /** The directory controller patterns resolve against. Default: the directory of the file that calls `createApp`. */
   root?: string;
+  /**
+   * The response types `rivet types` inferred from the handlers' return types (its generated `rivet.meta.ts`,
+   * docs/guides/openapi.md). Default: when controllers are discovered by pattern, `rivet.meta` in `root` is loaded
+   * if it exists; `false` loads nothing.
+   */
+  types?: ResponseTypeTable | false;
   /** A config class (see `loadConfig`): loaded from `.env` and the environment, validated, and registered for injection. */
   config?: ConfigSource;
   /** Extra DI registrations: classes (app-wide singletons) or `{ provide, useValue | useClass | useFactory }`. */
@@ -145,6 +153,8 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
   // Only discovery needs the caller's directory: a list of classes never walks the stack.
   const controllers = sources.every((c) => typeof c === 'function') ? sources as Function[]
     : discoverControllers(sources, options.root ?? callerDirectory());
+  if (options.types !== undefined && options.types !== false) defineResponseTypes(options.types);
+  else if (options.types === undefined && controllers !== sources) loadTypesModule(options.root ?? callerDirectory());
   const security = normalizeSecurityOptions(options);
   const { openapi, docs } = normalizeOpenApiOptions(options.openapi, options.docs);
   const runtime = normalizeRuntimeOptions(options);

@@ -7,6 +7,6 @@ describe('public surface', () => {
   });
 
   it('exports TestClient from rivetjs/testing', () => {
-    expect(Object.keys(testing).sort()).toEqual(['ContractViolationError', 'TestClient', 'TestRequest', 'createContractCheck']);
+    expect(Object.keys(testing).sort()).toEqual(['ContractViolationError', 'TestClient', 'TestRequest', 'createContractCheck', 'writeResponseTypes']);
   });
 });

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { OpenApiDocument } from '../openapi/types';
 import { commentText, propertyKey, tsType, typeName } from './client-types';
+import { refreshTypesFor } from './build';
 import { loadApp, type AppModuleOptions } from './load-app';
 
 /** Options of `rivet client`. */
@@ -15,6 +16,7 @@ const VERBS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trac
 
 /** Writes a typed fetch client for the app module's document into `<out>/index.ts`; the app never listens. */
 export async function runClientCommand(options: ClientCommandOptions): Promise<string> {
+  if (options.types !== false) refreshTypesFor(resolve(options.cwd ?? process.cwd(), options.app));
   const source = generateClient((await loadApp(options, 'client')).openapi());
   const dir = resolve(options.cwd ?? process.cwd(), options.out);
   mkdirSync(dir, { recursive: true });

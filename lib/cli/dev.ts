@@ -3,6 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type * as TS from 'typescript';
 import { resolveProjectPeers } from './peers';
+import { defaultTypesFile, writeTypes } from './return-types';
 
 /** Options of `rivet dev`. */
 export interface DevCommandOptions {
@@ -50,6 +51,7 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
   let child: ChildProcess | null = null;
   let closing = false;
   let changedAt = 0;
+  let startedOnce = false;
   let restarts: Promise<void> = Promise.resolve();
   const formatHost: TS.FormatDiagnosticsHost = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => cwd, getNewLine: () => '\n' };
   const errors: TS.Diagnostic[] = [];
@@ -90,7 +92,11 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
         return;
       }
       errors.length = 0;
-      const first = changedAt === 0;
+      // The response types (rivet types) from the program just compiled; when they changed, the watcher compiles
+      // rivet.meta.ts next and that build restarts the app, so this one does not.
+      if (refreshTypes()) return;
+      const first = !startedOnce;
+      startedOnce = true;
       const since = changedAt;
       restarts = restarts.then(stopChild).then(() => {
         startChild();
@@ -98,6 +104,24 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
       });
     },
   );
+  let latest: TS.Program | null = null;
+  const created = host.afterProgramCreate;
+  host.afterProgramCreate = (builder) => {
+    latest = builder.getProgram();
+    created?.call(host, builder);
+  };
+  const typesFile = defaultTypesFile(ts, configFile);
+  const refreshTypes = (): boolean => {
+    if (latest === null) return false;
+    try {
+      const result = writeTypes(ts, latest, latest.getCompilerOptions(), typesFile, cwd);
+      if (result.changed) log(`[rivet dev] response types changed: wrote ${relative(cwd, result.file)} (${result.ms} ms)`);
+      return result.changed;
+    } catch (err) {
+      log(`[rivet dev] rivet types failed, response types not refreshed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      return false;
+    }
+  };
   const watch = ts.createWatchProgram(host);
 
   return {

@@ -3,6 +3,7 @@
 // the commands that load the user's app resolve them from the user's project (./peers).
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { generateSecret } from '../config/secret';
+import { runBuildCommand } from './build';
 import { runClientCommand } from './client';
 import { runDevCommand } from './dev';
 import { GENERATORS, runGenerateCommand, type Generator } from './generate';
@@ -10,6 +11,7 @@ import { PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type PackageManager
 import { runOpenApiCommand } from './openapi';
 import { ownManifest } from './origin';
 import { runRoutesCommand } from './routes';
+import { runTypesCommand, type TypesResult } from './return-types';
 
 /** The `rivet` command line: `rivet new my-api`, `rivet openapi --app dist/app.js --out openapi.json`, … */
 export function createProgram(): Command {
@@ -77,7 +79,8 @@ export function createProgram(): Command {
     .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
     .option('-e, --export <name>', 'the export to use (default: default, app, or the only app/function exported)')
     .requiredOption('-o, --out <dir>', 'the directory to write index.ts into')
-    .action(async (opts: { app: string; export?: string; out: string }) => {
+    .option('--no-types', 'do not refresh the response types (rivet.meta.ts) first')
+    .action(async (opts: { app: string; export?: string; out: string; types: boolean }) => {
       process.stderr.write(`Wrote ${await runClientCommand(opts)}\n`);
     });
   program
@@ -95,11 +98,30 @@ export function createProgram(): Command {
     .option('-e, --export <name>', 'the export to use (default: default, app, or the only app/function exported)')
     .option('-o, --out <file>', 'the file to write; - for standard output', '-')
     .option('--indent <spaces>', 'JSON indentation', parseIndent, 2)
-    .action(async (opts: { app: string; export?: string; out: string; indent: number }) => {
+    .option('--no-types', 'do not refresh the response types (rivet.meta.ts) first')
+    .action(async (opts: { app: string; export?: string; out: string; indent: number; types: boolean }) => {
       const text = await runOpenApiCommand(opts);
       // Resolve once the text is flushed: stdout is asynchronous on some platforms, and the process exits next.
       if (opts.out === '-') await new Promise((done) => process.stdout.write(text, done));
       else process.stderr.write(`Wrote ${opts.out}\n`);
+    });
+  program
+    .command('types')
+    .description('Read the handlers\' TypeScript return types and write rivet.meta.ts, which documents and serializes their responses.')
+    .option('--project <tsconfig>', 'the tsconfig whose files are read', 'tsconfig.json')
+    .option('-o, --out <file>', 'the module to write (default: rivet.meta.ts in rootDir, else src/)')
+    .option('--check', 'write nothing; exit with 1 when the module is out of date (for CI)')
+    .action((opts: { project: string; out?: string; check?: boolean }) => {
+      const result = runTypesCommand(opts);
+      reportTypes(result, opts.check === true);
+      if (opts.check === true && result.changed) throw new Error(`rivet types --check: ${result.file} is out of date.\n  Fix: run npx rivet types and commit the result.`);
+    });
+  program
+    .command('build')
+    .description('Write the response types (rivet types), then compile with the project\'s tsc.')
+    .option('--project <tsconfig>', 'the tsconfig to read and compile', 'tsconfig.json')
+    .action((opts: { project: string }) => {
+      reportTypes(runBuildCommand(opts));
     });
   program
     .command('routes')
@@ -117,12 +139,20 @@ Examples:
   $ rivet new my-api --template minimal --no-install --rivet file:../rivetjs-0.1.0.tgz
   $ rivet generate resource books
   $ rivet generate guard admin
+  $ rivet types
+  $ rivet build
   $ rivet dev --port 3001 --log-level debug
   $ rivet client --app dist/app.js --export buildApp --out ./client
   $ rivet secret --bytes 48
   $ rivet openapi --app dist/app.js --export buildApp --out openapi.json
   $ rivet routes --app dist/app.js --export buildApp`);
   return program;
+}
+
+function reportTypes(result: TypesResult, check = false): void {
+  for (const line of result.skipped) process.stderr.write(`rivet types: skipped ${line}\n`);
+  const verb = !result.changed ? 'Unchanged:' : check ? 'Out of date:' : 'Wrote';
+  process.stderr.write(`${verb} ${result.file} (${result.handlers} handlers in ${result.controllers} controllers, ${result.ms} ms)\n`);
 }
 
 function parsePort(value: string): number {

@@ -10,6 +10,11 @@ export interface AppModuleOptions {
   /** The export to use; default: `default`, then `app`, then the only export that is an app or a function. */
   export?: string;
   cwd?: string;
+  /**
+   * `rivet openapi` and `rivet client`: refresh the project's response types first (`rivet types`), when it has a
+   * `rivet.meta.ts` (lib/cli/build.ts). Default true; `--no-types` turns it off.
+   */
+  types?: boolean;
 }
 
 const isApp = (value: unknown): value is App =>

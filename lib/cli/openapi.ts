@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { OpenApiDocument } from '../openapi/types';
+import { refreshTypesFor } from './build';
 import { loadApp, type AppModuleOptions } from './load-app';
 
 /** Options of `rivet openapi`. */
@@ -13,6 +14,7 @@ export interface OpenApiCommandOptions extends AppModuleOptions {
 
 /** The document of the app module, read without listening. */
 export async function loadDocument(options: OpenApiCommandOptions): Promise<OpenApiDocument> {
+  if (options.types !== false) refreshTypesFor(resolve(options.cwd ?? process.cwd(), options.app));
   return (await loadApp(options, 'openapi')).openapi();
 }
 

@@ -9,6 +9,7 @@ import { ValidationFailedError } from '../errors/validation-error';
 import type { GenericTypeMeta, ResponseMeta, ResponseOptions } from '../metadata/types';
 import type { CompiledRoute } from '../pipeline/compiled-route';
 import type { AutoErrorStatus } from './options';
+import { inferredContent } from './return-types';
 import type { SchemaRegistry } from './schema';
 import type { JsonSchema } from './schema-rules';
 import { routeThrows } from './throws';
@@ -230,7 +231,11 @@ function successResponse(route: CompiledRoute, options: ResponseOptions, registr
     else headers[name] = { schema: { type: 'string', const: value } };
   }
   if (Object.keys(headers).length > 0) response.headers = headers;
-  const body = bodyOf(options, registry, fixedType);
+  let body = bodyOf(options, registry, fixedType);
+  // No declared body: the handler's TypeScript return type, when `rivet types` recorded it (./return-types.ts). A
+  // negotiating app's document stage lists the other media types (lib/middleware/responses.ts).
+  const inferred = body === undefined && options.schema === undefined && options.type === undefined ? route.inferred : undefined;
+  if (inferred !== undefined) body = inferredContent(inferred, registry, fixedType);
   if (body !== undefined && route.status !== 204 && route.status !== 304) response.content = body;
   return response;
 }

@@ -170,6 +170,16 @@ export class SchemaRegistry {
     return refTo(name);
   }
 
+  /**
+   * Registers a named schema under a free name derived from `base` and returns that name. `build` runs once the
+   * name is held (it receives it), so a schema that refers to itself stops there.
+   */
+  define(base: string, build: (name: string) => JsonSchema): string {
+    const name = this.#reserve(base);
+    this.components[name] = build(name);
+    return name;
+  }
+
   /** The component name of `ctor`, building its schema on first use (the name is reserved first, so recursion stops). */
   #nameFor(ctor: Function): string {
     let name = this.#names.get(ctor);
@@ -307,6 +317,23 @@ function isJsonData(value: unknown, depth = 0): boolean {
   if (Array.isArray(value)) return value.every((v) => isJsonData(v, depth + 1));
   const proto = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && Object.values(value).every((v) => isJsonData(v, depth + 1));
+}
+
+/** True when `ctor` (or an ancestor) carries class-validator or `@ApiProperty` metadata that a schema is built from. */
+export function hasSchemaMetadata(ctor: Function): boolean {
+  let has = describedClasses.get(ctor);
+  if (has === undefined) {
+    has = getMetadataStorage().getTargetValidationMetadatas(ctor, '', true, false).length > 0 || apiPropertiesOf(ctor).size > 0;
+    describedClasses.set(ctor, has);
+  }
+  return has;
+}
+// Asked once per class per document and serializer; class-validator's lookup scans every class's metadata.
+const describedClasses = new WeakMap<Function, boolean>();
+
+/** True when class-transformer's `@Exclude()` drops `property` of `ctor` in both directions. */
+export function excludedProperty(ctor: Function, property: string): boolean {
+  return bothWays(transformer.findExcludeMetadata(ctor, property)?.options);
 }
 
 /** True when a class-transformer option applies in both directions (no `toClassOnly` / `toPlainOnly`). */

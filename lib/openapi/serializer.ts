@@ -1,6 +1,7 @@
 import type { CompiledRoute } from '../pipeline/compiled-route';
 import { compileJsonWriter } from './json-writer';
 import { typeSchema } from './responses';
+import { inferredSchema, memoizedForType } from './return-types';
 import { SchemaRegistry, type JsonSchema } from './schema';
 
 /** Turns a handler's data result into JSON text. */
@@ -8,7 +9,8 @@ export type JsonSerializer = (value: unknown) => string;
 
 /**
  * A JSON serializer compiled from the response type a route declares for its success status with
- * `@ApiResponse(status?, { type })`, or `null` when it declares none. Only declared properties are written, so a
+ * `@ApiResponse(status?, { type })`, else from its handler's TypeScript return type recorded by `rivet types`, or
+ * `null` when neither is known. Only declared properties are written, so a
  * field the response type does not list (a password hash on an entity) never reaches the client. Declared types are
  * a contract: any value may be `null` and any property missing, but a value of another type (text for an integer)
  * is a server error (500), never silently rewritten. Rivet's own writer (./json-writer.ts) covers the schemas DTO
@@ -16,7 +18,19 @@ export type JsonSerializer = (value: unknown) => string;
  */
 export function compileResponseSerializer(route: CompiledRoute): JsonSerializer | null {
   const declared = route.descriptor.responses.find((r) => r.status === undefined || r.status === route.status);
-  if (declared === undefined) return null;
+  if (declared === undefined) {
+    // No declaration: the handler's TypeScript return type (./return-types.ts), so undeclared fields stay home too.
+    // Handlers returning the same type share one serializer. It is compiled when the route first answers with data,
+    // once: compiling every typed route up front cost 100 controllers / 300 routes ~60 ms of start-up
+    // (bench/tools/types-startup.js), and a route never called never pays. After that, one comparison per response.
+    const inferred = route.inferred;
+    if (inferred?.kind !== 'json') return null;
+    let write: JsonSerializer | undefined;
+    return (value) => {
+      if (write === undefined) write = memoizedForType(inferred, (registry) => compileSchema(inferredSchema(inferred, registry), registry)) ?? JSON.stringify;
+      return write(value);
+    };
+  }
   const { type, schema: given, contentType } = declared.options;
   if (contentType !== undefined && !/[/+]json\b/.test(contentType)) return null;
   const registry = new SchemaRegistry();
@@ -24,6 +38,10 @@ export function compileResponseSerializer(route: CompiledRoute): JsonSerializer 
   if (given !== undefined) root = given;
   else if (type !== undefined && !isPrimitive(type)) root = typeSchema(type, registry);
   else return null;
+  return compileSchema(root, registry);
+}
+
+function compileSchema(root: JsonSchema, registry: SchemaRegistry): JsonSerializer | null {
   const writer = compileJsonWriter(root, registry.components);
   if (writer !== null) return writer;
   const definitions = Object.fromEntries(Object.entries(registry.components).map(([name, s]) => [name, relax(s)]));

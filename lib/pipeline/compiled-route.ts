@@ -24,4 +24,9 @@ export interface CompiledRoute {
    * with the operation and the tools that document error answers when the document is built.
    */
   readonly documenters: readonly ((operation: object, tools: DocumentTools) => void)[];
+  /**
+   * What the handler's TypeScript return type says it answers, from `rivet types` (lib/openapi/return-types.ts
+   * `InferredResponse`); absent when unknown or when the app turned inference off (`types: false`).
+   */
+  readonly inferred?: { readonly kind: 'json' | 'text' | 'binary' | 'void'; readonly schema?: Record<string, unknown> };
 }

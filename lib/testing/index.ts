@@ -238,3 +238,12 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (ka.length !== kb.length) return false;
   return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+/**
+ * Writes `rivet.meta.ts` from the handlers' return types, as `rivet types` does: call it from jest's `globalSetup` so
+ * that specs document and serialize the types of the sources as they are (it rewrites the file only when it changed).
+ * @example // jest.global-setup.ts
+ * export default () => { writeResponseTypes({ cwd: __dirname }); };
+ */
+export { runTypesCommand as writeResponseTypes } from '../cli/return-types';
+export type { TypesCommandOptions, TypesResult } from '../cli/return-types';
