@@ -30,7 +30,7 @@ import { parseTemplate } from './router/path';
 import type { RouteHandler } from './router/methods';
 import { buildDocument, withListeningServer } from './openapi/document';
 import { Logger } from './runtime/logger';
-import { compileResponseSerializer } from './openapi/serializer';
+import { compileResponseSerializer, warmSerializer, type JsonSerializer } from './openapi/serializer';
 import { inferredResponseOf } from './openapi/return-types';
 import { declaresVoid } from './openapi/void-status';
 import { normalizeOpenApiOptions } from './openapi/options';
@@ -140,6 +140,7 @@ export function createApp(options: AppOptions): App {
 
   const instances = new Map<Function, object>();
   const compiledRoutes: CompiledRoute[] = [];
+  const serializers: (JsonSerializer | null)[] = [];
   const routes = descriptors.map((d) => ({ descriptor: d, handler: buildHandler(d) }));
   // The document comes from the compiled table, once: at start-up when `openapi` is on (so its mistakes show there),
   // else on the first call, with default info.
@@ -191,11 +192,13 @@ export function createApp(options: AppOptions): App {
     const documenters = applying.filter((p) => p.document !== undefined).map((p) => (op: object, tools: DocumentTools) => p.document!(op as never, info, tools));
     const record: CompiledRoute = { descriptor: d, params: d.params.map((p, i) => ({ meta: p.meta, compiled: compiled[i] })), guards, status, filters: routeFilters, documenters, ...(inferred === undefined ? {} : { inferred }) };
     compiledRoutes.push(record);
+    const serializer = compileResponseSerializer(record);
+    serializers.push(serializer);
     // Output stages (negotiation, compression, @Cache, @Paginate) change the writer's stages; compiled once, after them.
     const output = outputOf(applying, info, {
       status, explicit: d.httpCode !== undefined, headers: d.headers, ownsResponse: d.params.some((p) => p.meta.source === 'res'),
       // A declared response type compiles a serializer that writes only the declared fields.
-      json: compileResponseSerializer(record),
+      json: serializer,
     });
     const routeInterceptors = [
       ...output.interceptors,
@@ -236,6 +239,8 @@ export function createApp(options: AppOptions): App {
     container,
     handle: dispatch,
     listen: async (listenOptions = {}) => {
+      // Serializers inferred from return types are compiled here, before the first connection (see warmSerializer).
+      for (const s of serializers) warmSerializer(s);
       const address = await (listener === undefined ? listen(server, listenOptions) : listener.listen!(listenOptions, (o) => listen(server, o)));
       if (document !== null && opts.openapi !== null) document = withListeningServer(document, opts.openapi, address.url);
       for (const p of plugins) await p.onListen?.(server, address);

@@ -7,6 +7,11 @@ import { SchemaRegistry, type JsonSchema } from './schema';
 /** Turns a handler's data result into JSON text. */
 export type JsonSerializer = (value: unknown) => string;
 
+/** Compiles a serializer that was left to compile later (see {@link compileResponseSerializer}); idempotent. */
+export function warmSerializer(serializer: JsonSerializer | null): void {
+  (serializer as { warm?: () => unknown } | null)?.warm?.();
+}
+
 /**
  * A JSON serializer compiled from the response type a route declares for its success status with
  * `@ApiResponse(status?, { type })`, else from its handler's TypeScript return type recorded by `rivet types`, or
@@ -20,16 +25,15 @@ export function compileResponseSerializer(route: CompiledRoute): JsonSerializer 
   const declared = route.descriptor.responses.find((r) => r.status === undefined || r.status === route.status);
   if (declared === undefined) {
     // No declaration: the handler's TypeScript return type (./return-types.ts), so undeclared fields stay home too.
-    // Handlers returning the same type share one serializer. It is compiled when the route first answers with data,
-    // once: compiling every typed route up front cost 100 controllers / 300 routes ~60 ms of start-up
-    // (bench/tools/types-startup.js), and a route never called never pays. After that, one comparison per response.
+    // Handlers returning the same type share one serializer. Compiling every typed route inside createApp cost
+    // 100 controllers / 300 routes ~60 ms of start-up (bench/tools/types-startup.js), so it is compiled by `warm()`,
+    // which `app.listen()` calls before the server accepts a connection; an app used only through `inject()` (tests)
+    // compiles it when the route first answers with data. After that, one comparison per response.
     const inferred = route.inferred;
     if (inferred?.kind !== 'json') return null;
     let write: JsonSerializer | undefined;
-    return (value) => {
-      if (write === undefined) write = memoizedForType(inferred, (registry) => compileSchema(inferredSchema(inferred, registry), registry)) ?? JSON.stringify;
-      return write(value);
-    };
+    const warm = (): JsonSerializer => (write ??= memoizedForType(inferred, (registry) => compileSchema(inferredSchema(inferred, registry), registry)) ?? JSON.stringify);
+    return Object.assign((value: unknown) => (write ?? warm())(value), { warm });
   }
   const { type, schema: given, contentType } = declared.options;
   if (contentType !== undefined && !/[/+]json\b/.test(contentType)) return null;
