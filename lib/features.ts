@@ -7,6 +7,7 @@ import { staticFeature } from './middleware/static';
 import { securityFeatures } from './security/features';
 import { realtimeFeature } from './realtime/feature';
 import { responsesFeature } from './middleware/responses';
+import { scaleFeatures, withScaleChecks } from './scale';
 
 /**
  * The features an app's options turn on, in the order they run on each request. Each feature module exports a
@@ -15,7 +16,7 @@ import { responsesFeature } from './middleware/responses';
 export function featuresFor(options: NormalizedOptions, container: DependencyContainer): Feature[] {
   // Runtime first: the lifecycle, then request ids, access log and metrics, so every later feature's answers carry
   // an id and are logged and counted; the handler timeout wraps every later route wrapper.
-  const features: Feature[] = [...runtimeFeatures(options.runtime, container, options.errors)];
+  const features: Feature[] = [...runtimeFeatures(withScaleChecks(options.runtime, options.scale), container, options.errors)];
   // Security next (lib/security/features.ts has the inner order): headers and CORS before routing, so that even
   // a 404 carries them; then request limits, rate limits and the session around each route, before its guards.
   features.push(...securityFeatures(options.security, options.store, options.errors));
@@ -24,6 +25,8 @@ export function featuresFor(options: NormalizedOptions, container: DependencyCon
   // No access log sees WebSocket messages: a gateway's unexpected error goes to the app logger, or to stderr without one.
   const report = options.errors.report ?? ((req, err) => container.resolve(Logger).error({ err, path: req.url }, 'WebSocket handler failed'));
   features.push(realtimeFeature({ gateways: options.gateways, guards: options.guards, errors: { debug: options.errors.debug, report, filter: null }, json: { depth: options.security.limits.depth, properties: options.security.limits.properties } }, container));
+  // Pub/sub (and jobs) shared between processes: after realtime, whose WebSocket hub broadcasts through the bus.
+  features.push(...scaleFeatures(options.scale, options.errors, container));
   // Output: negotiation, compression, @Cache and @Paginate adapt each route's writer; registers the injectable
   // CacheService before any controller is resolved.
   features.push(responsesFeature(options, container));

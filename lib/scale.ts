@@ -1,0 +1,45 @@
+import type { DependencyContainer } from 'tsyringe';
+import type { Feature } from './pipeline/feature';
+import { normalizePubSub, pubsubFeature } from './pubsub/feature';
+import { MemoryPubSub, type PubSub } from './pubsub/pubsub';
+import type { NormalizedRuntime } from './runtime/options';
+import { Logger } from './runtime/logger';
+import type { ErrorPolicy } from './errors/problem';
+
+/** `createApp` options of what an app shares between processes beyond its store: see docs/guides/scaling-out.md. */
+export interface ScaleOptions {
+  /**
+   * The bus of WebSocket broadcasts and `Channels` (SSE): `new RedisPubSub({ url })` shares them between every worker
+   * and instance on one Redis. Default: an in-process `MemoryPubSub`. The app closes it when it closes.
+   */
+  pubsub?: PubSub;
+}
+
+/** {@link ScaleOptions} checked at start-up. */
+export interface NormalizedScale {
+  readonly pubsub: PubSub;
+}
+
+export function normalizeScale(options: ScaleOptions): NormalizedScale {
+  return { pubsub: normalizePubSub(options.pubsub) };
+}
+
+/**
+ * The features of an app that spans processes: the pub/sub (after the realtime feature, whose hub it connects).
+ * Unexpected errors go to the app's logger, or to stderr without one.
+ */
+export function scaleFeatures(scale: NormalizedScale, errors: ErrorPolicy, container: DependencyContainer): Feature[] {
+  const report = (err: unknown, what: string): void => {
+    if (errors.report !== null) console.error(`rivet: ${what}:`, err);
+    else container.resolve(Logger).error({ err }, what);
+  };
+  return [pubsubFeature(scale.pubsub, container, (err) => report(err, 'pub/sub failed'))];
+}
+
+/** The readiness checks the shared parts add to `/ready` (a user's check of the same name wins). */
+export function withScaleChecks(runtime: NormalizedRuntime, scale: NormalizedScale): NormalizedRuntime {
+  if (runtime.health === null) return runtime;
+  const checks: Record<string, () => unknown> = {};
+  if (!(scale.pubsub instanceof MemoryPubSub)) checks.pubsub = () => scale.pubsub.ping();
+  return Object.keys(checks).length === 0 ? runtime : { ...runtime, health: { ...runtime.health, checks: { ...checks, ...runtime.health.checks } } };
+}
