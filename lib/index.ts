@@ -107,6 +107,14 @@ export { RedisPubSub } from './pubsub/redis';
 export type { RedisPubSubOptions } from './pubsub/redis';
 export { Channels } from './pubsub/channels';
 export type { ChannelEvent, ChannelPublishOptions, ChannelStreamOptions } from './pubsub/channels';
+
+// Jobs (lib/jobs): durable jobs on BullMQ.
+export { Processor, Process, InjectQueue, queueToken } from './jobs/decorators';
+export type { ProcessorOptions } from './jobs/decorators';
+export { JobQueue, Queues, JobDataInvalidError } from './jobs/queue';
+export type { JobOptions, EnqueuedJob, JobSnapshot, JobInfo } from './jobs/queue';
+export { JobWorkers } from './jobs/worker';
+export type { JobsOptions } from './jobs/feature';
 export type { StreamResponseOptions, StreamSource } from './pipeline/stream';
 export type { SseEvent, EventStreamOptions } from './realtime/sse';
 export type { GatewayOptions } from './realtime/gateway';

@@ -5,6 +5,7 @@ import { MemoryPubSub, type PubSub } from './pubsub/pubsub';
 import type { NormalizedRuntime } from './runtime/options';
 import { Logger } from './runtime/logger';
 import type { ErrorPolicy } from './errors/problem';
+import { jobsFeature, normalizeJobs, type JobsOptions, type NormalizedJobs } from './jobs/feature';
 
 /** `createApp` options of what an app shares between processes beyond its store: see docs/guides/scaling-out.md. */
 export interface ScaleOptions {
@@ -13,15 +14,21 @@ export interface ScaleOptions {
    * and instance on one Redis. Default: an in-process `MemoryPubSub`. The app closes it when it closes.
    */
   pubsub?: PubSub;
+  /**
+   * Durable jobs on BullMQ: `{ processors: [MailProcessor], redis: 'redis://…' }`. Queue handles are injected with
+   * `@InjectQueue(name)`; the processors run here once the app listens, or in `rivet worker` (docs/guides/jobs.md).
+   */
+  jobs?: JobsOptions;
 }
 
 /** {@link ScaleOptions} checked at start-up. */
 export interface NormalizedScale {
   readonly pubsub: PubSub;
+  readonly jobs: NormalizedJobs | null;
 }
 
 export function normalizeScale(options: ScaleOptions): NormalizedScale {
-  return { pubsub: normalizePubSub(options.pubsub) };
+  return { pubsub: normalizePubSub(options.pubsub), jobs: normalizeJobs(options.jobs) };
 }
 
 /**
@@ -30,10 +37,13 @@ export function normalizeScale(options: ScaleOptions): NormalizedScale {
  */
 export function scaleFeatures(scale: NormalizedScale, errors: ErrorPolicy, container: DependencyContainer): Feature[] {
   const report = (err: unknown, what: string): void => {
+    // Without the app's logger (logger: false), stderr.
     if (errors.report !== null) console.error(`rivet: ${what}:`, err);
     else container.resolve(Logger).error({ err }, what);
   };
-  return [pubsubFeature(scale.pubsub, container, (err) => report(err, 'pub/sub failed'))];
+  const features = [pubsubFeature(scale.pubsub, container, (err) => report(err, 'pub/sub failed'))];
+  if (scale.jobs !== null) features.push(jobsFeature(scale.jobs, container, (err, queue) => report(err, `job failed on queue ${queue}`)));
+  return features;
 }
 
 /** The readiness checks the shared parts add to `/ready` (a user's check of the same name wins). */
@@ -41,5 +51,7 @@ export function withScaleChecks(runtime: NormalizedRuntime, scale: NormalizedSca
   if (runtime.health === null) return runtime;
   const checks: Record<string, () => unknown> = {};
   if (!(scale.pubsub instanceof MemoryPubSub)) checks.pubsub = () => scale.pubsub.ping();
+  const jobs = scale.jobs;
+  if (jobs !== null) checks.jobs = () => jobs.connection.ping(jobs.processors.map((p) => p.queue));
   return Object.keys(checks).length === 0 ? runtime : { ...runtime, health: { ...runtime.health, checks: { ...checks, ...runtime.health.checks } } };
 }
