@@ -10,6 +10,7 @@ import { PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type PackageManager
 import { runOpenApiCommand } from './openapi';
 import { ownManifest } from './origin';
 import { runRoutesCommand } from './routes';
+import { runWorkerCommand } from './worker';
 
 /** The `rivet` command line: `rivet new my-api`, `rivet openapi --app dist/app.js --out openapi.json`, … */
 export function createProgram(): Command {
@@ -110,6 +111,26 @@ export function createProgram(): Command {
       const text = await runRoutesCommand(opts);
       await new Promise((done) => process.stdout.write(text, done));
     });
+  program
+    .command('worker')
+    .description('Run the job processors of an app (createApp({ jobs })) without serving HTTP; SIGTERM or SIGINT lets running jobs finish, then exits.')
+    .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
+    .option('-e, --export <name>', 'the export to use (default: default, app, or the only app/function exported)')
+    .action(async (opts: { app: string; export?: string }) => {
+      const session = await runWorkerCommand(opts);
+      process.stderr.write(`rivet worker ${process.pid}: processing queue(s) ${session.queues.join(', ')}\n`);
+      const stop = (signal: NodeJS.Signals): void => {
+        process.stderr.write(`rivet worker ${process.pid}: ${signal}, finishing running jobs\n`);
+        session.stop().then(() => process.exit(0), (err: unknown) => {
+          process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+          process.exit(1);
+        });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      // Runs until a signal: the workers hold the event loop open.
+      return new Promise<void>(() => undefined);
+    });
   program.addHelpText('after', `
 Examples:
   $ rivet new my-api --template full --package-manager npm
@@ -120,7 +141,8 @@ Examples:
   $ rivet client --app dist/app.js --export buildApp --out ./client
   $ rivet secret --bytes 48
   $ rivet openapi --app dist/app.js --export buildApp --out openapi.json
-  $ rivet routes --app dist/app.js --export buildApp`);
+  $ rivet routes --app dist/app.js --export buildApp
+  $ rivet worker --app dist/app.js --export buildApp`);
   return program;
 }
 

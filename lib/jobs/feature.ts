@@ -84,6 +84,8 @@ export function jobsFeature(jobs: NormalizedJobs, container: DependencyContainer
   const workers = new JobWorkers(jobs.processors, jobs.connection);
   if (!container.isRegistered(Queues, true)) container.register(Queues, { useValue: new Queues(queues) });
   if (!container.isRegistered(JobWorkers, true)) container.register(JobWorkers, { useValue: workers });
+  // Also under a symbol shared by every copy of Rivet: `rivet worker` finds the workers without importing lib/jobs.
+  container.register(Symbol.for('rivet.JobWorkers'), { useValue: workers });
   return {
     name: 'jobs',
     attach() {
