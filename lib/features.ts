@@ -25,8 +25,8 @@ export function featuresFor(options: NormalizedOptions, container: DependencyCon
   // No access log sees WebSocket messages: a gateway's unexpected error goes to the app logger, or to stderr without one.
   const report = options.errors.report ?? ((req, err) => container.resolve(Logger).error({ err, path: req.url }, 'WebSocket handler failed'));
   features.push(realtimeFeature({ gateways: options.gateways, guards: options.guards, errors: { debug: options.errors.debug, report, filter: null }, json: { depth: options.security.limits.depth, properties: options.security.limits.properties } }, container));
-  // Pub/sub (and jobs) shared between processes: after realtime, whose WebSocket hub broadcasts through the bus.
-  features.push(...scaleFeatures(options.scale, options.errors, container));
+  // Pub/sub, jobs and the AsyncAPI document (lib/scale.ts): after realtime, whose WebSocket hub broadcasts through the bus.
+  features.push(...scaleFeatures(options, container));
   // Output: negotiation, compression, @Cache and @Paginate adapt each route's writer; registers the injectable
   // CacheService before any controller is resolved.
   features.push(responsesFeature(options, container));

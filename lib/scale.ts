@@ -4,8 +4,9 @@ import { normalizePubSub, pubsubFeature } from './pubsub/feature';
 import { MemoryPubSub, type PubSub } from './pubsub/pubsub';
 import type { NormalizedRuntime } from './runtime/options';
 import { Logger } from './runtime/logger';
-import type { ErrorPolicy } from './errors/problem';
 import { jobsFeature, normalizeJobs, type JobsOptions, type NormalizedJobs } from './jobs/feature';
+import { asyncApiFeature } from './asyncapi/feature';
+import type { NormalizedOptions } from './options';
 
 /** `createApp` options of what an app shares between processes beyond its store: see docs/guides/scaling-out.md. */
 export interface ScaleOptions {
@@ -32,10 +33,12 @@ export function normalizeScale(options: ScaleOptions): NormalizedScale {
 }
 
 /**
- * The features of an app that spans processes: the pub/sub (after the realtime feature, whose hub it connects).
- * Unexpected errors go to the app's logger, or to stderr without one.
+ * The features of an app that spans processes: the pub/sub (after the realtime feature, whose hub it connects), the
+ * jobs, and the AsyncAPI document of its gateways and event streams. Unexpected errors go to the app's logger, or to
+ * stderr without one.
  */
-export function scaleFeatures(scale: NormalizedScale, errors: ErrorPolicy, container: DependencyContainer): Feature[] {
+export function scaleFeatures(options: NormalizedOptions, container: DependencyContainer): Feature[] {
+  const { scale, errors } = options;
   const report = (err: unknown, what: string): void => {
     // Without the app's logger (logger: false), stderr.
     if (errors.report !== null) console.error(`rivet: ${what}:`, err);
@@ -43,6 +46,7 @@ export function scaleFeatures(scale: NormalizedScale, errors: ErrorPolicy, conta
   };
   const features = [pubsubFeature(scale.pubsub, container, (err) => report(err, 'pub/sub failed'))];
   if (scale.jobs !== null) features.push(jobsFeature(scale.jobs, container, (err, queue) => report(err, `job failed on queue ${queue}`)));
+  features.push(asyncApiFeature(options.openapi, options.gateways, container));
   return features;
 }
 

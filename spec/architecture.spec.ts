@@ -26,6 +26,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   config: ['errors', 'pipeline'],
   pubsub: ['errors', 'pipeline', 'realtime'],
   jobs: ['errors', 'metadata', 'pipeline', 'di', 'runtime'],
+  asyncapi: ['errors', 'metadata', 'pipeline', 'openapi', 'realtime'],
 };
 
 function files(dir: string): string[] {

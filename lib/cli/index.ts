@@ -8,6 +8,7 @@ import { runDevCommand } from './dev';
 import { GENERATORS, runGenerateCommand, type Generator } from './generate';
 import { PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type PackageManager, type ProjectTemplate } from './new';
 import { runOpenApiCommand } from './openapi';
+import { runAsyncApiCommand } from './asyncapi';
 import { ownManifest } from './origin';
 import { runRoutesCommand } from './routes';
 import { runWorkerCommand } from './worker';
@@ -102,6 +103,18 @@ export function createProgram(): Command {
       else process.stderr.write(`Wrote ${opts.out}\n`);
     });
   program
+    .command('asyncapi')
+    .description('Write the AsyncAPI 3.0 document of an app (its WebSocket gateways and SSE routes) to a file, without listening.')
+    .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
+    .option('-e, --export <name>', 'the export to use (default: default, app, or the only app/function exported)')
+    .option('-o, --out <file>', 'the file to write; - for standard output', '-')
+    .option('--indent <spaces>', 'JSON indentation', parseIndent, 2)
+    .action(async (opts: { app: string; export?: string; out: string; indent: number }) => {
+      const text = await runAsyncApiCommand(opts);
+      if (opts.out === '-') await new Promise((done) => process.stdout.write(text, done));
+      else process.stderr.write(`Wrote ${opts.out}\n`);
+    });
+  program
     .command('routes')
     .description('Print the compiled route table of an app: method, path, Controller#handler, guards.')
     .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
@@ -142,6 +155,7 @@ Examples:
   $ rivet secret --bytes 48
   $ rivet openapi --app dist/app.js --export buildApp --out openapi.json
   $ rivet routes --app dist/app.js --export buildApp
+  $ rivet asyncapi --app dist/app.js --export buildApp --out asyncapi.json
   $ rivet worker --app dist/app.js --export buildApp`);
   return program;
 }

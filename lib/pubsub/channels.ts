@@ -38,6 +38,8 @@ interface Wire { e?: string; d: unknown }
  */
 export class Channels {
   readonly #bus: PubSub;
+  // The last message decoded: every local listener of a channel gets the same payload string, decoded once.
+  #memo: { payload: string; id: string | undefined; event: ChannelEvent } | null = null;
   /** Called when a stream cannot subscribe or read the history (the app passes its logger). */
   onError: (err: unknown) => void = (err) => console.error('rivet: a channel stream failed:', err);
 
@@ -56,7 +58,16 @@ export class Channels {
   /** Calls `listener` for each event published on `channel` from now on; resolves once listening, with the function that stops it. */
   subscribe<T = unknown>(channel: string, listener: (event: ChannelEvent<T>) => void): Promise<() => void> {
     check(channel, 'subscribe');
-    return this.#bus.subscribe(channel, (payload, id) => listener(decode<T>(payload, id)));
+    return this.#bus.subscribe(channel, (payload, id) => listener(this.#decode(payload, id) as ChannelEvent<T>));
+  }
+
+  /** Decodes a message once for all the listeners it is delivered to (they share the event: do not mutate it). */
+  #decode(payload: string, id: string | undefined): ChannelEvent {
+    const memo = this.#memo;
+    if (memo !== null && memo.payload === payload && memo.id === id) return memo.event;
+    const event = decode(payload, id);
+    this.#memo = { payload, id, event };
+    return event;
   }
 
   /** The events kept in `channel`'s history after the event id `after`, oldest first. */

@@ -1,5 +1,6 @@
 import { request } from 'undici';
 import { describeRedis, startRedis, type RedisServer } from '../helpers/redis';
+import { waitFor } from '../helpers/wait';
 import { openSse, type SseClient } from '../helpers/sse';
 import { connectJson, type JsonSocket } from '../helpers/ws';
 import { startFixture, type FixtureProcess } from '../pubsub/fixtures/processes';
@@ -47,7 +48,7 @@ describeRedis('scaling out: two processes on one Redis', () => {
       expect(await post(apps[1], '/broadcast', 'two')).toEqual({ status: 201, body: { pid: apps[1].pid } });
       // Redis delivers in publish order: once "end" arrived everywhere, every earlier broadcast has too.
       await post(apps[0], '/broadcast', 'end');
-      await Promise.all(got.map((list) => waitUntil(() => list.some((m) => (m as { data: string }).data === 'end'))));
+      await Promise.all(got.map((list) => waitFor(() => list.some((m) => (m as { data: string }).data === 'end'), 5000)));
       for (const list of got) {
         expect(list).toEqual([
           { type: 'news', data: 'one', from: apps[0].pid },
@@ -132,12 +133,3 @@ describeRedis('scaling out: two processes on one Redis', () => {
     expect(body.checks.pubsub.status).toBe('up');
   });
 });
-
-/** Resolves once `check` holds, re-checked on every incoming message tick (5 ms), failing after 5 s. */
-async function waitUntil(check: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

@@ -1,6 +1,7 @@
 import { Channels, compareEventIds, Controller, createApp, MemoryPubSub, Post, RivetError, Sse, WebSocketHub, type EventStream } from '../../lib';
 import { RedisPubSub } from '../../lib/pubsub/redis';
 import { describeRedis, startRedis, type RedisServer } from '../helpers/redis';
+import { waitFor } from '../helpers/wait';
 import { openSse } from '../helpers/sse';
 
 describe('MemoryPubSub', () => {
@@ -122,11 +123,11 @@ describeRedis('RedisPubSub', () => {
       const offB = await bus.subscribe('c', (p) => got.push(`b:${p}`));
       expect(await probe.client.pubsub('NUMSUB', 'h2:ch:c')).toEqual(['h2:ch:c', 1]);
       await probe.publish('c', 'x');
-      await waitUntil(() => got.length === 2);
+      await waitFor(() => got.length === 2);
       expect(got.sort()).toEqual(['a:x', 'b:x']);
       offA();
       offB();
-      await waitUntil(async () => ((await probe.client.pubsub('NUMSUB', 'h2:ch:c')) as [string, number])[1] === 0);
+      await waitFor(async () => ((await probe.client.pubsub('NUMSUB', 'h2:ch:c')) as [string, number])[1] === 0);
     } finally {
       await bus.close();
       await probe.close();
@@ -145,11 +146,3 @@ describeRedis('RedisPubSub', () => {
     }
   });
 });
-
-async function waitUntil(check: () => boolean | Promise<boolean>, ms = 3000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
