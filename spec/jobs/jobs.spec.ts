@@ -4,6 +4,7 @@ import {
   Body, Controller, createApp, InjectQueue, JobDataInvalidError, JobQueue, JobWorkers, Post, Process, Processor, Queues, RivetError, type App, type JobInfo,
 } from '../../lib';
 import { describeRedis, startRedis, type RedisServer } from '../helpers/redis';
+import { waitFor } from '../helpers/wait';
 
 class WelcomeMail {
   @IsEmail() to!: string;
@@ -63,6 +64,22 @@ class ImageProcessor {
   }
 }
 
+/** What the batch processor is doing: how many jobs run at once, and the releases of those that wait. */
+const batch = { active: 0, max: 0, started: 0, release: [] as (() => void)[] };
+
+@Processor('batch', { concurrency: 1 })
+class BatchProcessor {
+  @Process('work')
+  async work() {
+    batch.active++;
+    batch.started++;
+    batch.max = Math.max(batch.max, batch.active);
+    await new Promise<void>((resolve) => batch.release.push(resolve));
+    batch.active--;
+    return 'ok';
+  }
+}
+
 @Controller('/signup')
 class SignupController {
   constructor(@InjectQueue('mail') private readonly mail: JobQueue<MailJobs>) {}
@@ -99,7 +116,7 @@ describeRedis('jobs on BullMQ, in the web process', () => {
     app = createApp({
       controllers: [SignupController],
       providers: [Mailer],
-      jobs: { processors: [MailProcessor, ImageProcessor], redis: redis.url, prefix: 'spec' },
+      jobs: { processors: [MailProcessor, ImageProcessor, BatchProcessor], redis: redis.url, prefix: 'spec', concurrency: { batch: 3 } },
       health: true,
       metrics: true,
       logger: false,
@@ -152,7 +169,7 @@ describeRedis('jobs on BullMQ, in the web process', () => {
     await expect(mail.add('digest', { day: 'x' }, { priority: 0 })).rejects.toThrow(/priority is 0[\s\S]*Fix: give a whole number from 1/);
     await expect(mail.add('digest', { day: 'x' }, { jobId: '42' })).rejects.toThrow(RivetError);
     await expect(mail.add('nope' as 'digest', { day: 'x' })).rejects.toThrow(/Queue "mail" has no processor for job "nope"; it handles "welcome", "digest", "slow"/);
-    expect(() => app.container.resolve(Queues).get('reports')).toThrow(/no queue "reports"; the app's processors serve "mail", "images"/);
+    expect(() => app.container.resolve(Queues).get('reports')).toThrow(/no queue "reports"; the app's processors serve "mail", "images", "batch"/);
   });
 
   it('runs a catch-all @Process() with its DTO, and honours delay and priority', async () => {
@@ -163,6 +180,20 @@ describeRedis('jobs on BullMQ, in the web process', () => {
     expect(done).toMatchObject({ state: 'completed', result: 6 });
     expect(seen.get(delayed.id)).toMatchObject({ dto: true });
     await expect(images.add('resize', { width: 0 })).rejects.toBeInstanceOf(JobDataInvalidError);
+  });
+
+  it('runs as many jobs of a queue at once as its concurrency (the app option over the decorator\'s)', async () => {
+    const queue = app.container.resolve(Queues).get<{ work: Record<string, never> }>('batch');
+    const jobs = await Promise.all([1, 2, 3, 4].map(() => queue.add('work', {})));
+    await waitFor(() => batch.started === 3, 5000);
+    // Three run; the fourth waits in Redis until one of them ends.
+    expect(await queue.counts()).toMatchObject({ active: 3, waiting: 1 });
+    batch.release.shift()!();
+    await waitFor(() => batch.started === 4, 5000);
+    expect(batch.active).toBe(3);
+    for (const release of batch.release.splice(0)) release();
+    for (const job of jobs) expect(await settled(queue, job.id)).toMatchObject({ state: 'completed', result: 'ok' });
+    expect(batch.max).toBe(3);
   });
 
   it('counts completed and failed jobs, their duration and the waiting ones in /metrics; /ready checks Redis', async () => {
