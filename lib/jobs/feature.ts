@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { DependencyContainer } from 'tsyringe';
 import { RivetError } from '../errors/rivet-error';
 import type { Feature } from '../pipeline/feature';
@@ -15,7 +16,8 @@ export interface JobsOptions {
   /** The Redis URL BullMQ uses, e.g. `redis://127.0.0.1:6379`. */
   redis: string;
   /**
-   * Run the processors in this process once it listens (default true). `false`: this process only enqueues, and
+   * Run the processors in this process once it listens (default true; with `listen({ workers })`, in each cluster
+   * worker, not in the primary). `false`: this process only enqueues, and
    * `rivet worker --app <module>` (or `app.container.resolve(JobWorkers).start()`) runs them elsewhere.
    */
   workers?: boolean;
@@ -94,7 +96,9 @@ export function jobsFeature(jobs: NormalizedJobs, container: DependencyContainer
       workers.prepare(container, metrics);
     },
     async onListen() {
-      if (jobs.workers) await workers.start();
+      // With listen({ workers }), the workers of the cluster run the jobs; its primary serves nothing and runs none.
+      const primaryOfCluster = cluster.isPrimary && Object.keys(cluster.workers ?? {}).length > 0;
+      if (jobs.workers && !primaryOfCluster) await workers.start();
     },
     async onClose() {
       await jobs.connection.close();
