@@ -45,7 +45,7 @@ export function scaleFeatures(options: NormalizedOptions, container: DependencyC
     else container.resolve(Logger).error({ err }, what);
   };
   const features = [pubsubFeature(scale.pubsub, container, (err) => report(err, 'pub/sub failed'))];
-  if (scale.jobs !== null) features.push(jobsFeature(scale.jobs, container, (err, queue) => report(err, `job failed on queue ${queue}`)));
+  if (scale.jobs !== null) features.push(jobsFeature(scale.jobs, container, (err, queue) => report(err, `jobs: queue ${queue}`)));
   features.push(asyncApiFeature(options.openapi, options.gateways, container));
   return features;
 }

@@ -85,8 +85,10 @@ export class RedisPubSub implements PubSub {
     const name = this.#prefix + 'ch:' + channel;
     let sub = this.#subscriptions.get(name);
     if (sub === undefined) {
-      sub = { listeners: new Set(), ready: this.#subscriber.subscribe(name) };
-      this.#subscriptions.set(name, sub);
+      const created: Subscription = { listeners: new Set(), ready: this.#subscriber.subscribe(name) };
+      // A SUBSCRIBE that failed is forgotten, so that the next subscribe() tries again.
+      created.ready.catch(() => { if (this.#subscriptions.get(name) === created) this.#subscriptions.delete(name); });
+      this.#subscriptions.set(name, (sub = created));
     }
     const own: PubSubListener = (payload, id) => listener(payload, id);
     sub.listeners.add(own);
