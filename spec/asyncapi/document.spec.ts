@@ -73,6 +73,22 @@ describe('AsyncAPI 3.0 document', () => {
     }
   });
 
+  it('documents the sample app\'s live review feed, and passes the parser', async () => {
+    const { buildApp } = await import('../../sample-app/src/app');
+    const app = await buildApp({ database: ':memory:' });
+    try {
+      const res = await app.inject('/asyncapi.json');
+      expect(res.status).toBe(200);
+      const { diagnostics } = await new Parser().parse(res.body);
+      expect(diagnostics.filter((d) => d.severity === 0)).toEqual([]);
+      const doc = JSON.parse(res.body) as { info: unknown; channels: Record<string, { address: string }> };
+      expect(doc.info).toMatchObject({ title: 'Bookshelf', version: '1.0.0' });
+      expect(Object.values(doc.channels).map((c) => c.address)).toEqual(['/reviews/live']);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('is not served without openapi, and `rivet asyncapi` writes the same document', async () => {
     const bare = createApp({ controllers: [RoomsController], gateways: [ChatGateway], logger: false });
     expect((await bare.inject('/asyncapi.json')).status).toBe(404);
