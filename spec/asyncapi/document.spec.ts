@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { IsString, Length } from 'class-validator';
 import { Channels, Controller, createApp, EventStream, OnMessage, Param, Sse, WebSocketGateway, type WsClient } from '../../lib';
 import { runAsyncApiCommand } from '../../lib/cli/asyncapi';
+import { buildApp } from '../../sample-app/src/app';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Parser } = require('@asyncapi/parser') as typeof import('@asyncapi/parser');
@@ -74,7 +75,6 @@ describe('AsyncAPI 3.0 document', () => {
   });
 
   it('documents the sample app\'s live review feed, and passes the parser', async () => {
-    const { buildApp } = await import('../../sample-app/src/app');
     const app = await buildApp({ database: ':memory:' });
     try {
       const res = await app.inject('/asyncapi.json');
