@@ -178,7 +178,7 @@ export function createApp(options: AppOptions): App {
     const extractors: ((ctx: RequestContext) => unknown)[] = [];
     compiled.forEach((c, i) => { extractors[d.params[i].meta.index] = c.extract; });
     const readsBody = compiled.some((c) => c.readsBody);
-    const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, where: d.where, metadata: d.metadata };
+    const info: RouteInfo = { method: d.method, path: d.path, controller: d.controller, handler: d.handlerName, where: d.where, options: d.options, metadata: d.metadata };
     // The plugins (built-in and the user's) whose route stages apply to this route, decided once here.
     const applying = plugins.filter((p) => (p.appliesTo === undefined ? true : p.appliesTo(info)));
     const guards = [...opts.guards, ...d.guards.filter((g) => !opts.guards.includes(g))].map((g) => guardOf(g, d.where));

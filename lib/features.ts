@@ -8,6 +8,7 @@ import { securityPlugins } from './security/features';
 import { realtimePlugin } from './realtime/plugin';
 import { responsesPlugin } from './middleware/responses';
 import { docsPlugin } from './openapi/serve';
+import { scalePlugins, withScaleChecks } from './scale';
 
 /**
  * The built-in plugins an app's options turn on, in the order they run on each request. Each module exports a
@@ -17,7 +18,7 @@ import { docsPlugin } from './openapi/serve';
 export function builtInPlugins(options: NormalizedOptions, container: DependencyContainer): Plugin[] {
   // Runtime first: the lifecycle, then request ids, access log and metrics, so every later plugin's answers carry
   // an id and are logged and counted; the handler timeout wraps every later route wrapper.
-  const plugins: Plugin[] = [...runtimePlugins(options.runtime, container, options.errors)];
+  const plugins: Plugin[] = [...runtimePlugins(withScaleChecks(options.runtime, options.scale), container, options.errors)];
   // Security next (lib/security/features.ts has the inner order): headers and CORS before routing, so that even
   // a 404 carries them; then request limits, rate limits and the session around each route, before its guards.
   plugins.push(...securityPlugins(options.security, options.store, options.errors));
@@ -26,6 +27,8 @@ export function builtInPlugins(options: NormalizedOptions, container: Dependency
   // No access log sees WebSocket messages: a gateway's unexpected error goes to the app logger, or to stderr without one.
   const report = options.errors.report ?? ((req, err) => container.resolve(Logger).error({ err, path: req.url }, 'WebSocket handler failed'));
   plugins.push(realtimePlugin({ gateways: options.gateways, guards: options.guards, errors: { debug: options.errors.debug, report, filter: null }, json: { depth: options.security.limits.depth, properties: options.security.limits.properties } }, container));
+  // Pub/sub, jobs and the AsyncAPI document (lib/scale.ts): after realtime, whose WebSocket hub broadcasts through the bus.
+  plugins.push(...scalePlugins(options, container));
   // Output: negotiation, compression, @Cache and @Paginate change each route's writer; registers the injectable
   // CacheService before any controller is resolved.
   plugins.push(responsesPlugin(options, container));

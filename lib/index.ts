@@ -107,6 +107,20 @@ export { StreamResponse } from './pipeline/stream';
 export { EventStream, Sse } from './realtime/sse';
 export { WebSocketGateway, OnConnect, OnMessage, OnClose } from './realtime/gateway';
 export { WsClient, WebSocketHub } from './realtime/client';
+export { MemoryPubSub, compareEventIds } from './pubsub/pubsub';
+export type { PubSub, PubSubListener, PubSubMessage, PublishOptions, MemoryPubSubOptions } from './pubsub/pubsub';
+export { RedisPubSub } from './pubsub/redis';
+export type { RedisPubSubOptions } from './pubsub/redis';
+export { Channels } from './pubsub/channels';
+export type { ChannelEvent, ChannelPublishOptions, ChannelStreamOptions } from './pubsub/channels';
+
+// Jobs (lib/jobs): durable jobs on BullMQ.
+export { Processor, Process, InjectQueue, queueToken } from './jobs/decorators';
+export type { ProcessorOptions } from './jobs/decorators';
+export { JobQueue, Queues, JobDataInvalidError } from './jobs/queue';
+export type { JobOptions, EnqueuedJob, JobSnapshot, JobInfo } from './jobs/queue';
+export { JobWorkers } from './jobs/worker';
+export type { JobsOptions } from './jobs/plugin';
 export type { StreamResponseOptions, StreamSource } from './pipeline/stream';
 export type { SseEvent, EventStreamOptions } from './realtime/sse';
 export type { GatewayOptions } from './realtime/gateway';

@@ -25,9 +25,10 @@ import { normalizeSerializers, type NormalizedSerializers, type SerializersOptio
 import { normalizeStatic, type NormalizedStatic, type StaticOptions } from './middleware/static';
 import { normalizeOpenApiOptions, type DocsOptions, type NormalizedDocs, type NormalizedOpenApi, type OpenApiOptions } from './openapi/options';
 import { normalizeUploads, type UploadsOptions } from './realtime/upload';
+import { normalizeScale, type NormalizedScale, type ScaleOptions } from './scale';
 
 /** Options of `createApp`. */
-export interface AppOptions extends RuntimeOptions {
+export interface AppOptions extends RuntimeOptions, ScaleOptions {
   /**
    * Controller classes to mount, or glob patterns and directories to discover them in (docs/guides/configuration.md),
    * e.g. `'controllers'` or a pattern ending in `*.controller.{ts,js}`. Patterns resolve against `root`.
@@ -133,6 +134,8 @@ export interface NormalizedOptions {
   readonly gateways: readonly Function[];
   /** Where disk-stored uploads go: an absolute directory, or `null` for the OS temp directory. */
   readonly uploads: { readonly tempDir: string | null };
+  /** The pub/sub and jobs shared between processes (lib/scale.ts). */
+  readonly scale: NormalizedScale;
 }
 
 /** Applies defaults and validates `createApp` options once, at start-up. */
@@ -180,6 +183,7 @@ export function normalizeOptions(options: AppOptions): NormalizedOptions {
     serializers: normalizeSerializers(options.serializers),
     gateways: normalizeGateways(options.gateways),
     uploads: normalizeUploads(options.uploads),
+    scale: normalizeScale(options),
   };
 }
 

@@ -24,6 +24,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   runtime: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'store'],
   discovery: ['errors', 'metadata'],
   config: ['errors', 'pipeline'],
+  pubsub: ['errors', 'pipeline', 'realtime'],
+  jobs: ['errors', 'metadata', 'pipeline', 'di', 'runtime'],
+  asyncapi: ['errors', 'metadata', 'pipeline', 'openapi', 'realtime'],
 };
 
 function files(dir: string): string[] {

@@ -9,9 +9,11 @@ import { runDevCommand } from './dev';
 import { GENERATORS, runGenerateCommand, type Generator } from './generate';
 import { PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type PackageManager, type ProjectTemplate } from './new';
 import { runOpenApiCommand } from './openapi';
+import { runAsyncApiCommand } from './asyncapi';
 import { ownManifest } from './origin';
 import { runRoutesCommand } from './routes';
 import { runTypesCommand, type TypesResult } from './return-types';
+import { runWorkerCommand } from './worker';
 
 /** The `rivet` command line: `rivet new my-api`, `rivet openapi --app dist/app.js --out openapi.json`, … */
 export function createProgram(): Command {
@@ -124,6 +126,18 @@ export function createProgram(): Command {
       reportTypes(runBuildCommand(opts));
     });
   program
+    .command('asyncapi')
+    .description('Write the AsyncAPI 3.0 document of an app (its WebSocket gateways and SSE routes) to a file, without listening.')
+    .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
+    .option('-e, --export <name>', 'the export to use (default: default, app, or the only app/function exported)')
+    .option('-o, --out <file>', 'the file to write; - for standard output', '-')
+    .option('--indent <spaces>', 'JSON indentation', parseIndent, 2)
+    .action(async (opts: { app: string; export?: string; out: string; indent: number }) => {
+      const text = await runAsyncApiCommand(opts);
+      if (opts.out === '-') await new Promise((done) => process.stdout.write(text, done));
+      else process.stderr.write(`Wrote ${opts.out}\n`);
+    });
+  program
     .command('routes')
     .description('Print the compiled route table of an app: method, path, Controller#handler, guards.')
     .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
@@ -132,6 +146,26 @@ export function createProgram(): Command {
     .action(async (opts: { app: string; export?: string; json?: boolean }) => {
       const text = await runRoutesCommand(opts);
       await new Promise((done) => process.stdout.write(text, done));
+    });
+  program
+    .command('worker')
+    .description('Run the job processors of an app (createApp({ jobs })) without serving HTTP; SIGTERM or SIGINT lets running jobs finish, then exits.')
+    .requiredOption('-a, --app <module>', 'module exporting the app, or a function that returns it (e.g. dist/app.js)')
+    .option('-e, --export <name>', 'the export to use (default: default, app, or the only app/function exported)')
+    .action(async (opts: { app: string; export?: string }) => {
+      const session = await runWorkerCommand(opts);
+      process.stderr.write(`rivet worker ${process.pid}: processing queue(s) ${session.queues.join(', ')}\n`);
+      const stop = (signal: NodeJS.Signals): void => {
+        process.stderr.write(`rivet worker ${process.pid}: ${signal}, finishing running jobs\n`);
+        session.stop().then(() => process.exit(0), (err: unknown) => {
+          process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+          process.exit(1);
+        });
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      // Runs until a signal: the workers hold the event loop open.
+      return new Promise<void>(() => undefined);
     });
   program.addHelpText('after', `
 Examples:
@@ -145,7 +179,9 @@ Examples:
   $ rivet client --app dist/app.js --export buildApp --out ./client
   $ rivet secret --bytes 48
   $ rivet openapi --app dist/app.js --export buildApp --out openapi.json
-  $ rivet routes --app dist/app.js --export buildApp`);
+  $ rivet routes --app dist/app.js --export buildApp
+  $ rivet asyncapi --app dist/app.js --export buildApp --out asyncapi.json
+  $ rivet worker --app dist/app.js --export buildApp`);
   return program;
 }
 

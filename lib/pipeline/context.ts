@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { REQUEST_ID } from '../errors/problem';
 import { parseCookies } from '../http/cookies';
 import { parseQuery } from '../http/query';
+import type { RouteOptions } from '../metadata/types';
 
 /**
  * What an app lends its requests (lib/runtime): the app logger and the tracker that shutdown awaits. Found on the
@@ -36,6 +37,8 @@ export interface RouteInfo {
   readonly handler: string;
   /** `Controller#method`, for messages. */
   readonly where: string;
+  /** What the route decorator declares for documentation: `summary`, `description`, `tags`, `deprecated`… */
+  readonly options: Readonly<RouteOptions>;
   /** Metadata from `@SetMetadata`, the method's over the class's. */
   readonly metadata: ReadonlyMap<unknown, unknown>;
 }

@@ -27,7 +27,7 @@ export interface CompiledFilter {
 
 // Errors answered before any route ran (404, 405, a malformed path, limits) have no route of their own.
 class Unrouted {}
-const UNROUTED: RouteInfo = Object.freeze({ method: '', path: '', controller: Unrouted, handler: '', where: '', metadata: new Map() });
+const UNROUTED: RouteInfo = Object.freeze({ method: '', path: '', controller: Unrouted, handler: '', where: '', options: {}, metadata: new Map() });
 
 /**
  * `errors` with a filter chain in front of its problem+json: the first filter of `chain` that handles the error

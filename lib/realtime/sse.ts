@@ -47,6 +47,7 @@ export class EventStream extends Readable {
   #server: object | null = null;
   #wanted: (() => void) | null = null;
   #ended = false;
+  #opened: (() => void)[] | null = [];
 
   constructor(options: EventStreamOptions = {}) {
     super();
@@ -85,6 +86,15 @@ export class EventStream extends Readable {
   onClose(fn: () => unknown): void {
     if (this.#cleanups === null) runSafely(fn);
     else this.#cleanups.push(fn);
+  }
+
+  /**
+   * Runs `fn` once the response starts (`lastEventId` is then known), e.g. to replay what a reconnecting client
+   * missed; at once if it already has.
+   */
+  onOpen(fn: () => void): void {
+    if (this.#opened === null) fn();
+    else this.#opened.push(fn);
   }
 
   /** Ends the stream after the events already sent. */
@@ -146,6 +156,9 @@ export class EventStream extends Readable {
     }
     const every = this.#options.keepAlive ?? 15_000;
     if (every !== false && every > 0 && !this.#ended && this.#cleanups !== null) this.#timer = setInterval(() => this.comment(), every);
+    const opened = this.#opened;
+    this.#opened = null;
+    if (opened !== null) for (const fn of opened) fn();
   }
 
   #finish(): void {

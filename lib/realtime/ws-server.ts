@@ -73,7 +73,7 @@ export class GatewayServer {
       this.#gateways.set(meta.path, {
         path: meta.path,
         instance,
-        info: { method: 'GET', path: meta.path, controller: ctor, handler: 'upgrade', where: `${ctor.name}#upgrade`, metadata: effectiveClassValues(ctor) },
+        info: { method: 'GET', path: meta.path, controller: ctor, handler: 'upgrade', where: `${ctor.name}#upgrade`, options: {}, metadata: effectiveClassValues(ctor) },
         guards: compileGuardChain(guards),
         connect: meta.connect.map((n) => proto[n]),
         close: meta.close.map((n) => proto[n]),
@@ -179,29 +179,40 @@ export class GatewayServer {
       return client.send(errorFrame(toProblem(new NotFoundError(type === null ? 'Messages need a "type".' : `No handler for message type "${type}".`), gw.path, false)));
     }
     const payload = typed === undefined ? message : (message as { data?: unknown }).data;
-    this.#run(client, () => {
+    // The common case stays synchronous and allocates no closure: no DTO pipe or a synchronous one, a synchronous handler.
+    let result: unknown;
+    try {
       const input = handler.pipe === null ? payload : handler.pipe(payload);
-      const call = (value: unknown): unknown => handler.method.call(gw.instance, value, client);
-      const reply = (result: unknown): void => {
-        if (result !== undefined) client.send(typed === undefined ? result : { type, data: result });
-      };
-      const result = isThenable(input) ? input.then(call) : call(input);
-      return isThenable(result) ? result.then(reply) : reply(result);
-    });
+      if (isThenable(input)) {
+        input.then((value) => handler.method.call(gw.instance, value, client)).then((r) => this.#reply(client, type, typed !== undefined, r), (err: unknown) => this.#fail(client, err));
+        return;
+      }
+      result = handler.method.call(gw.instance, input, client);
+    } catch (err) {
+      return this.#fail(client, err);
+    }
+    if (isThenable(result)) result.then((r) => this.#reply(client, type, typed !== undefined, r), (err: unknown) => this.#fail(client, err));
+    else this.#reply(client, type, typed !== undefined, result);
   }
 
-  /** Runs a handler; a failure becomes an error frame (never a crash, never a closed connection). */
+  /** Sends a handler's result back: `{ type, data }` for a typed handler, as it is otherwise; nothing for `undefined`. */
+  #reply(client: WsClient, type: string | null, typed: boolean, result: unknown): void {
+    if (result !== undefined) client.send(typed ? { type, data: result } : result);
+  }
+
+  /** A handler's failure becomes an error frame (never a crash, never a closed connection); an unexpected one is reported. */
+  #fail(client: WsClient, err: unknown): void {
+    if (this.#errors.report !== null && isUnexpected(err) && toProblem(err, '', false).status >= 500) this.#errors.report(client.request, err);
+    client.send(errorFrame(toProblem(err, instanceOf(client.request.url), this.#errors.debug)));
+  }
+
+  /** Runs a connect or close handler; a failure becomes an error frame (never a crash, never a closed connection). */
   #run(client: WsClient, fn: () => unknown): void {
-    const fail = (err: unknown): void => {
-      // A gateway handler's unexpected error is reported like a route's (the access log does not see WebSocket messages).
-      if (this.#errors.report !== null && isUnexpected(err) && toProblem(err, '', false).status >= 500) this.#errors.report(client.request, err);
-      client.send(errorFrame(toProblem(err, instanceOf(client.request.url), this.#errors.debug)));
-    };
     try {
       const r = fn();
-      if (isThenable(r)) r.then(undefined, fail);
+      if (isThenable(r)) r.then(undefined, (err: unknown) => this.#fail(client, err));
     } catch (err) {
-      fail(err);
+      this.#fail(client, err);
     }
   }
 }

@@ -1,6 +1,6 @@
 // First: decorators record their metadata through Reflect.metadata, which this polyfill provides.
 import 'reflect-metadata';
-import { createApp, loadConfig, type App } from 'rivetjs';
+import { createApp, loadConfig, RedisPubSub, type App } from 'rivetjs';
 import { UsersRepository } from './auth/users.repository';
 import { AppConfig } from './config';
 import { Database } from './db/database';
@@ -35,6 +35,8 @@ export async function buildApp(options: BuildOptions = {}): Promise<App> {
     // GET /health (liveness) and GET /ready (readiness: the database answers), GET /metrics for Prometheus.
     health: { checks: { database: () => db.ping() } },
     metrics: true,
+    // With REDIS_URL, the live review feed goes through Redis, so that it spans every worker and instance.
+    pubsub: config.REDIS_URL === undefined ? undefined : new RedisPubSub({ url: config.REDIS_URL, prefix: 'bookshelf:' }),
     // nosniff, frame-ancestors, a strict CSP and the rest of the helmet set on every answer.
     securityHeaders: true,
     // The OpenAPI 3.1 document at /openapi.json, Swagger UI at /docs and ReDoc at /redoc, all from the decorators.

@@ -1,4 +1,4 @@
-import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 import { generateSecret } from 'rivetjs';
 
 /**
@@ -22,4 +22,8 @@ export class AppConfig {
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
   /** The SQLite file, relative to the working directory; created and migrated on first start. `:memory:` keeps nothing. */
   @IsString() @IsNotEmpty() DATABASE_FILE: string = 'data/bookshelf.sqlite';
+  /** How many processes serve the port (`listen({ workers })`); with more than one, set REDIS_URL so that the live feed spans them. */
+  @IsInt() @Min(1) @Max(64) WORKERS: number = 1;
+  /** A Redis the processes share (`redis://host:6379`): the live review feed goes through its pub/sub. */
+  @IsOptional() @Matches(/^rediss?:\/\//) REDIS_URL?: string;
 }

@@ -10,7 +10,7 @@ class Controller {}
 function contextFor(options: { cookie?: string; rawQuery?: string; metadata?: Map<unknown, unknown>; params?: Record<string, string> } = {}) {
   const request = { headers: options.cookie === undefined ? {} : { cookie: options.cookie } } as IncomingMessage;
   const response = {} as ServerResponse;
-  const route: RouteInfo = { method: 'GET', path: '/items/:id', controller: Controller, handler: 'one', where: 'Controller#one', metadata: options.metadata ?? new Map() };
+  const route: RouteInfo = { method: 'GET', path: '/items/:id', controller: Controller, handler: 'one', where: 'Controller#one', options: {}, metadata: options.metadata ?? new Map() };
   return { ctx: new RequestContext(request, response, route, options.params ?? { id: '7' }, options.rawQuery ?? ''), request, response, route };
 }
 

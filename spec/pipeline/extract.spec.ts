@@ -33,7 +33,7 @@ describe('compileParam', () => {
 describe('compileParam for a createParamDecorator parameter', () => {
   class Address { @IsString() @Length(1, 10) city!: string; }
   class User { @IsInt() id!: number; @IsEmail() email!: string; @ValidateNested() @Type(() => Address) address!: Address; }
-  const info: RouteInfo = { method: 'GET', path: '/x', controller: Object, handler: 'x', where: 'Object#x', metadata: new Map() };
+  const info: RouteInfo = { method: 'GET', path: '/x', controller: Object, handler: 'x', where: 'Object#x', options: {}, metadata: new Map() };
 
   /** A context whose state holds `user`, as a guard would have left it. */
   function contextWith(user: unknown, headers: Record<string, string> = {}): RequestContext {

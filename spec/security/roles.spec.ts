@@ -4,7 +4,7 @@ import { rivetErrorOf } from '../helpers/errors';
 import { declaredScopes, ROLES, SCOPES } from '../../lib/security/roles';
 
 const ctxWith = (metadata: Map<unknown, unknown>, user?: unknown) => {
-  const ctx = new RequestContext({ headers: {} } as IncomingMessage, {} as ServerResponse, { method: 'GET', path: '/x', controller: Object, handler: 'x', where: 'Object#x', metadata }, {}, '');
+  const ctx = new RequestContext({ headers: {} } as IncomingMessage, {} as ServerResponse, { method: 'GET', path: '/x', controller: Object, handler: 'x', where: 'Object#x', options: {}, metadata }, {}, '');
   if (user !== undefined) ctx.state.user = user;
   return ctx;
 };

@@ -26,12 +26,12 @@ export class ReviewsController extends CrudController<Review, CreateReview>({ na
 
   /**
    * Server-Sent Events: one `review` event per new review, as it is posted (`curl -N /reviews/live`, or
-   * `new EventSource('/reviews/live')` in a browser). The static path wins over `/:id` whatever the order.
+   * `new EventSource('/reviews/live')` in a browser). Each event carries an id: a browser that reconnects, to this
+   * process or another, sends it back as `Last-Event-ID` and first gets what it missed. The static path wins over
+   * `/:id` whatever the order.
    */
   @Sse('/live', { summary: 'New reviews as they are posted (text/event-stream)' })
   live(): EventStream {
-    const stream = new EventStream({ retry: 5000 });
-    stream.onClose(this.feed.subscribe((review) => stream.send({ event: 'review', id: review.id, data: review })));
-    return stream;
+    return this.feed.stream();
   }
 }

@@ -1,23 +1,26 @@
+import { Channels, type EventStream } from 'rivetjs';
 import { injectable } from 'tsyringe';
 import type { Review } from './review.dto';
 
-type Listener = (review: Review) => void;
+/** The channel new reviews are published on. */
+const CHANNEL = 'reviews';
 
 /**
- * New reviews, announced to whoever listens (the `GET /reviews/live` event streams). In one process a set of
- * callbacks is enough; with several processes, publish through Redis pub/sub instead.
+ * New reviews, announced to whoever listens (the `GET /reviews/live` event streams), through the app's pub/sub:
+ * in one process the in-memory default; with `REDIS_URL` set, Redis, so that a review posted on one worker or
+ * instance reaches the streams of all of them, and a client that reconnects anywhere resumes from `Last-Event-ID`.
  */
 @injectable()
 export class ReviewsFeed {
-  readonly #listeners = new Set<Listener>();
+  constructor(private readonly channels: Channels) {}
 
-  /** Calls `listener` for each new review; returns the function that stops it. */
-  subscribe(listener: Listener): () => void {
-    this.#listeners.add(listener);
-    return () => { this.#listeners.delete(listener); };
+  /** Announces `review` to every live stream; resolves with its event id. */
+  publish(review: Review): Promise<string> {
+    return this.channels.publish(CHANNEL, review, { event: 'review' });
   }
 
-  publish(review: Review): void {
-    for (const listener of this.#listeners) listener(review);
+  /** An event stream of the reviews posted from now on (and, after a reconnect, of those the client missed). */
+  stream(): EventStream {
+    return this.channels.stream(CHANNEL, { retry: 5000 });
   }
 }

@@ -19,7 +19,8 @@ export class ReviewsRepository extends SqlRepository<Review, CreateReview> {
   override create(input: CreateReview): Review {
     this.#checkBook(input.bookId);
     const review = super.create(input);
-    this.feed.publish(review);
+    // The review is stored: a failed announcement is logged, and does not fail the request.
+    this.feed.publish(review).catch((err: unknown) => console.error('the review feed could not publish', err));
     return review;
   }
 
