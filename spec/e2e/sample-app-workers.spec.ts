@@ -44,7 +44,9 @@ describeRedis('sample app: the live feed across two workers', () => {
     const streams: SseClient[] = [];
     try {
       for (let i = 0; i < 4; i++) streams.push(await openSse(`${url}/reviews/live`));
-      await Promise.all(streams.map((s) => s.waitForComment('listening')));
+      // Generous bounds: these are waits on events, and the workers compile the sample app's TypeScript on the fly on
+      // a machine running other suites at the same time.
+      await Promise.all(streams.map((s) => s.waitForComment('listening', 20_000)));
       const posted = [];
       for (const text of ['First of two.', 'Second of two.']) {
         const res = await request(`${url}/reviews`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'workers-key', connection: 'close' }, body: JSON.stringify({ bookId: 2, rating: 4, text }) });
@@ -52,7 +54,7 @@ describeRedis('sample app: the live feed across two workers', () => {
         posted.push(await res.body.json());
       }
       for (const s of streams) {
-        const events = await s.waitForEvents(2);
+        const events = await s.waitForEvents(2, 20_000);
         expect(events.map((e) => [e.event, JSON.parse(e.data)])).toEqual(posted.map((p) => ['review', p]));
         expect(events.every((e) => /^\d+-\d+$/.test(e.id!))).toBe(true);
         expect(s.events).toHaveLength(2);
@@ -60,5 +62,5 @@ describeRedis('sample app: the live feed across two workers', () => {
     } finally {
       for (const s of streams) s.close();
     }
-  });
+  }, 60_000);
 });
