@@ -3,12 +3,12 @@ import { test } from 'node:test';
 import { buildApp } from '../app.js';
 
 test('GET /hello greets the world by default', async () => {
-  const res = await buildApp({}).inject('/hello');
+  const res = await buildApp({ LOG_LEVEL: 'silent' }).inject('/hello');
   assert.equal(res.status, 200);
   assert.deepEqual(res.json(), { message: 'Hello, world!' });
 });
 
 test('GET /hello greets by name', async () => {
-  const res = await buildApp({}).inject('/hello?name=Ada');
+  const res = await buildApp({ LOG_LEVEL: 'silent' }).inject('/hello?name=Ada');
   assert.deepEqual(res.json(), { message: 'Hello, Ada!' });
 });
