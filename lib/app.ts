@@ -28,6 +28,7 @@ import { parseTemplate } from './router/path';
 import type { RouteHandler } from './router/methods';
 import { buildDocument } from './openapi/document';
 import { Logger } from './runtime/logger';
+import { developmentNotices, warnUndecoratedFields } from './runtime/dev-notices';
 import { compileResponseSerializer } from './openapi/serializer';
 import { normalizeOpenApiOptions } from './openapi/options';
 import { docsRoutes } from './openapi/serve';
@@ -148,6 +149,7 @@ export function createApp(options: AppOptions): App {
   if (opts.runtime.logger !== null) {
     container.resolve<Logger>(Logger).debug({ routes: compiledRoutes.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'routes compiled');
   }
+  if (developmentNotices(opts.runtime.logger)) warnUndecoratedFields(compiledRoutes, opts.runtime.logger === null ? null : container.resolve<Logger>(Logger));
   const server = createHttpServer(dispatch, Object.assign({}, ...features.map((f) => f.serverOptions ?? {})));
 
   function buildHandler(d: RouteDescriptor): RouteHandler {
