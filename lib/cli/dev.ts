@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
 import type * as TS from 'typescript';
+import { RivetError } from '../errors/rivet-error';
 import { resolveProjectPeers } from './peers';
 
 /** Options of `rivet dev`. */
@@ -71,6 +72,7 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
     });
   };
 
+  requireLegacyDecorators(ts, configFile);
   cleanOutDir(ts, configFile, cwd, log);
   const host = ts.createWatchCompilerHost(
     configFile,
@@ -106,6 +108,19 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
       await stopChild();
     },
   };
+}
+
+/**
+ * Refuses a tsconfig without `experimentalDecorators` and `emitDecoratorMetadata` before compiling: otherwise the
+ * app would crash inside class-validator (TC39 decorators) or start without parameter types (issue 19).
+ */
+function requireLegacyDecorators(ts: typeof TS, configFile: string): void {
+  const read = ts.readConfigFile(configFile, ts.sys.readFile);
+  if (read.error !== undefined) return;   // the watch program reports it
+  const options = ts.parseJsonConfigFileContent(read.config, ts.sys, dirname(configFile)).options;
+  const missing = (['experimentalDecorators', 'emitDecoratorMetadata'] as const).filter((k) => options[k] !== true);
+  if (missing.length === 0) return;
+  throw new RivetError('RIVET_DECORATORS_STANDARD', `${configFile} does not set ${missing.map((k) => `"${k}": true`).join(' and ')}. Rivet needs TypeScript's experimental (legacy) decorators with emitted metadata: standard (TC39) decorators cannot decorate parameters and emit no design:paramtypes, which Rivet reads to coerce and validate parameters and tsyringe reads to inject dependencies.\n  Fix: add ${missing.map((k) => `"${k}": true`).join(' and ')} to compilerOptions (as the Rivet templates do).`);
 }
 
 /**
