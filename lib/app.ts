@@ -29,6 +29,7 @@ import type { RouteHandler } from './router/methods';
 import { buildDocument } from './openapi/document';
 import { Logger } from './runtime/logger';
 import { developmentNotices, warnUndecoratedFields } from './runtime/dev-notices';
+import { builtInSummaries } from './banner';
 import { compileResponseSerializer } from './openapi/serializer';
 import { normalizeOpenApiOptions } from './openapi/options';
 import { docsRoutes } from './openapi/serve';
@@ -42,6 +43,8 @@ export interface RouteSummary {
   controller: string;
   handler: string;
   guards: string[];
+  /** Served by Rivet or a plugin, not a controller: `controller` is `'rivet'`, `handler` the feature (`docs`, `openapi`, `health`, `metrics`). */
+  builtIn?: true;
 }
 
 /** A compiled Rivet application. */
@@ -218,6 +221,7 @@ export function createApp(options: AppOptions): App {
     handler: d.handlerName,
     guards: guards.map((g) => g.constructor.name),
   }));
+  summaries.push(...builtInSummaries(extra.map((r) => r.descriptor)));
 
   // One close for the app's life: a signal and an explicit close() share the same drain.
   let closing: Promise<void> | null = null;
