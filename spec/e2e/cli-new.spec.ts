@@ -203,7 +203,7 @@ describe('rivet new', () => {
   it('says what npm reported and how to retry when the install fails', () => {
     const res = spawnSync(rivet, ['new', 'broken', '--rivet', 'file:/nonexistent/rivetjs-9.9.9.tgz'], { cwd: work, encoding: 'utf8', env: userEnv() });
     expect(res.status).toBe(1);
-    expect(res.stderr).toContain(`npm install --no-audit --no-fund failed (exit 254) in ${join(work, 'broken')}.\nnpm said:\n`);
+    expect(res.stderr).toContain(`npm install --no-audit --no-fund --prefer-offline failed (exit 254) in ${join(work, 'broken')}.\nnpm said:\n`);
     expect(res.stderr).toMatch(/^ {2}npm error .*ENOENT/m);
     expect(res.stderr).toMatch(/\n {2}Fix what it reports, then retry: cd broken && npm install\n$/);
   }, 60_000);
