@@ -43,8 +43,9 @@ export function runDevCommand(options: DevCommandOptions = {}): DevSession {
   const configFile = resolve(cwd, options.project ?? 'tsconfig.json');
   if (!existsSync(configFile)) throw new Error(`${configFile} does not exist.\n  Fix: run rivet dev in the project directory, or pass --project <tsconfig>.`);
   const entry = resolve(cwd, options.entry ?? mainOf(cwd));
-  // Development unless the shell says otherwise: readable logs (pino-pretty) and the route table in the banner.
-  const env: NodeJS.ProcessEnv = { NODE_ENV: 'development', ...process.env };
+  // A dev server is development, whatever the shell exported (a stray NODE_ENV=production or test): readable logs
+  // (pino-pretty), the route table in the banner, the DTO warnings.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development' };
   if (options.port !== undefined) env.PORT = String(options.port);
   if (options.logLevel !== undefined) env.LOG_LEVEL = options.logLevel;
 

@@ -177,6 +177,11 @@ describe('rivet new', () => {
       const [, , second] = await restarted;
       expect(await (await fetch(`${second}/hello`)).json()).toEqual({ message: 'Howdy, world!' });
       expect(Date.now() - saved).toBeLessThan(2_000);
+      // Reported once the new code answers, counted from the save; the banner lists the routes in development.
+      const [, reported] = await seen.until(/\[rivet dev\] serving the change at http:\/\/\S+, (\d+) ms after the save/, 2_000, 'serving report');
+      expect(Number(reported)).toBeLessThan(2_000);
+      expect(seen.output()).toMatch(/^GET +\/hello +HelloController#hello +-$/m);
+      expect(seen.output()).toMatch(/^GET +\/docs +\(built-in docs\) +-$/m);
 
       writeFileSync(controller, readFileSync(controller, 'utf8').replace('return {', 'return {{'));
       await seen.until(/the previous build keeps running/, 5_000, 'compile error report');
