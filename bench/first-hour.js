@@ -5,7 +5,7 @@
  *
  * 1. `npx --yes --package=<tarball> rivet new shop` in an empty folder, then `npm run dev` in it, until GET /docs
  *    answers 200 with Swagger UI. Clock: before npx starts → the first such answer (polled every 20 ms).
- * 2. Under that `npm run dev`, five edits of src/hello/hello.controller.ts, 1 s apart: clock from just before the
+ * 2. Under that `npm run dev`, five edits of src/hello/hello.controller.ts, 2 s apart: clock from just before the
  *    file is written → the first GET /hello that answers with the new text (polled every 5 ms).
  *
  * Usage: node bench/first-hour.js <rivetjs-x.y.z.tgz> [workdir]. Pack first: `npm run build && npm pack`. The npm
@@ -51,7 +51,7 @@ const get = async (url) => { try { const res = await fetch(url); return { status
   const original = fs.readFileSync(file, 'utf8');
   const reloads = [];
   for (let i = 0; i < 5; i++) {
-    await sleep(1000);
+    await sleep(2000);   // an edit every 2 s; the next app process needs ~0.2-0.5 s after a start to load its packages
     const saved = Date.now();
     fs.writeFileSync(file, original.replace('Hello, ', `Edit${i}, `));
     for (let r = await get(`${base}/hello`); !(r && r.text.includes(`Edit${i}`)); r = await get(`${base}/hello`)) await sleep(5);
@@ -60,6 +60,7 @@ const get = async (url) => { try { const res = await fetch(url); return { status
   console.log(`save → new answer (ms): ${reloads.join(', ')}; median ${[...reloads].sort((a, b) => a - b)[2]}`);
   console.log(output.split('\n').filter((l) => l.startsWith('[rivet dev]')).join('\n'));
   console.log(`load average after: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  fs.writeFileSync(file, original);
   process.kill(-dev.pid, 'SIGTERM');
   if (process.argv[3] === undefined) fs.rmSync(work, { recursive: true, force: true });
 })();
