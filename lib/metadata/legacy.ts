@@ -25,3 +25,24 @@ function standardDecoratorError(decorator: string, context: { kind: string; name
     + 'class-validator\'s decorators need them too.\n'
     + '  Fix: set "experimentalDecorators": true and "emitDecoratorMetadata": true in compilerOptions of tsconfig.json (as the Rivet templates do), and compile with tsc or swc.');
 }
+
+/**
+ * The line printed when the process dies of an error thrown inside TypeScript's TC39 decorator helper
+ * (`__esDecorate`): typically class-validator's decorators on a DTO or config class, which run before any Rivet
+ * decorator and crash with "Cannot read properties of undefined (reading 'constructor')". `undefined` for any other error.
+ */
+export function standardDecoratorsHint(err: unknown): string | undefined {
+  if (!(err instanceof Error) || err instanceof RivetError || err.stack?.includes('__esDecorate') !== true) return undefined;
+  return '[rivet] RIVET_DECORATORS_STANDARD: the error below was thrown by a decorator running as a TC39 standard decorator, because "experimentalDecorators" is off in the tsconfig that compiled this file. '
+    + 'Rivet, class-validator and tsyringe need TypeScript\'s experimental decorators. Fix: set "experimentalDecorators": true and "emitDecoratorMetadata": true in compilerOptions of tsconfig.json, and rebuild.\n';
+}
+
+// A monitor only observes: the process still dies as it would, and node prints the error right after this line.
+// Registered once per process, however many copies of Rivet are loaded.
+function rivetStandardDecoratorsHint(err: Error): void {
+  const hint = standardDecoratorsHint(err);
+  if (hint !== undefined) process.stderr.write(hint);
+}
+if (!process.listeners('uncaughtExceptionMonitor').some((l) => l.name === rivetStandardDecoratorsHint.name)) {
+  process.on('uncaughtExceptionMonitor', rivetStandardDecoratorsHint);
+}

@@ -1,7 +1,7 @@
 import * as ts from 'typescript';
 import * as rivet from '../../lib';
 import { Body, Controller, Get, Guard, HttpCode, Param, Roles, SetMetadata, UseFilters, ApiProperty, ApiResponse, Sse, OnMessage, WebSocketGateway, Cache, type RivetError } from '../../lib';
-import { legacyDecorator } from '../../lib/metadata/legacy';
+import { legacyDecorator, standardDecoratorsHint } from '../../lib/metadata/legacy';
 
 /** What TypeScript 5+ passes a decorator when "experimentalDecorators" is off. */
 const methodContext = (name: string) => ({ kind: 'method', name, static: false, private: false, access: { has: () => true, get: () => undefined }, metadata: {}, addInitializer: () => undefined });
@@ -73,5 +73,33 @@ describe('Rivet decorators called as TC39 standard decorators', () => {
     const run = new Function('require', 'module', 'exports', out) as (r: (id: string) => unknown, m: object, e: object) => void;
     const err = thrownBy(() => run((id) => (id === 'rivetjs' ? rivet : require(id)), module, module.exports));
     expect(err).toMatchObject({ code: 'RIVET_DECORATORS_STANDARD', message: expect.stringContaining('@Get was applied to method hello as a TC39 standard decorator') });
+  });
+});
+
+// regression: issue 19 (with class-validator DTOs the app died inside class-validator, before any Rivet decorator ran)
+describe('standardDecoratorsHint', () => {
+  it('explains an error thrown by a class-validator decorator compiled as a TC39 standard decorator', () => {
+    const out = ts.transpileModule("import { IsString } from 'class-validator'; export class Config { @IsString() HOST: string = 'x'; }", {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, experimentalDecorators: false },
+    }).outputText;
+    const module = { exports: {} };
+    let crash: unknown;
+    try {
+      (new Function('require', 'module', 'exports', out) as (r: NodeRequire, m: object, e: object) => void)(require, module, module.exports);
+    } catch (err) {
+      crash = err;
+    }
+    expect(crash).toBeInstanceOf(TypeError);
+    expect(standardDecoratorsHint(crash)).toBe('[rivet] RIVET_DECORATORS_STANDARD: the error below was thrown by a decorator running as a TC39 standard decorator, because "experimentalDecorators" is off in the tsconfig that compiled this file. '
+      + 'Rivet, class-validator and tsyringe need TypeScript\'s experimental decorators. Fix: set "experimentalDecorators": true and "emitDecoratorMetadata": true in compilerOptions of tsconfig.json, and rebuild.\n');
+  });
+
+  it('says nothing about other errors', () => {
+    expect(standardDecoratorsHint(new TypeError("Cannot read properties of undefined (reading 'constructor')"))).toBeUndefined();
+    expect(standardDecoratorsHint('a string')).toBeUndefined();
+  });
+
+  it('is registered once per process as an uncaughtExceptionMonitor', () => {
+    expect(process.listeners('uncaughtExceptionMonitor').filter((l) => l.name === 'rivetStandardDecoratorsHint')).toHaveLength(1);
   });
 });
