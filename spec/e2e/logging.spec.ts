@@ -120,3 +120,18 @@ describe('logger: access log of app.inject()', () => {
     ]);
   });
 });
+
+describe('ctx.signal under app.inject()', () => {
+  it('stays unaborted once the injected request was answered, as over a socket', async () => {
+    const signals: AbortSignal[] = [];
+    @Controller('/work')
+    class Work { @Get('/') run(@Ctx() ctx: RequestContext) { signals.push(ctx.signal); return 'done'; } }
+    for (const options of [{}, { timeouts: { handler: 5_000 } }]) {
+      const app = createApp({ controllers: [Work], ...options });
+      expect((await app.inject('/work')).body).toBe('done');
+      // The response's close event (which aborts for a client gone early) has been emitted by now.
+      await new Promise((r) => setImmediate(r));
+      expect(signals.pop()!.aborted).toBe(false);
+    }
+  });
+});
