@@ -33,6 +33,8 @@ import { Logger } from './runtime/logger';
 import { compileResponseSerializer, warmSerializer, type JsonSerializer } from './openapi/serializer';
 import { inferredResponseOf } from './openapi/return-types';
 import { declaresVoid } from './openapi/void-status';
+import { developmentNotices, warnUndecoratedFields } from './runtime/dev-notices';
+import { builtInSummaries } from './banner';
 import { normalizeOpenApiOptions } from './openapi/options';
 import type { OpenApiDocument } from './openapi/types';
 import { normalizeOptions, type AppOptions } from './options';
@@ -44,6 +46,8 @@ export interface RouteSummary {
   controller: string;
   handler: string;
   guards: string[];
+  /** Served by Rivet or a plugin, not a controller: `controller` is `'rivet'`, `handler` the feature (`docs`, `openapi`, `health`, `metrics`). */
+  builtIn?: true;
 }
 
 /** A compiled Rivet application. */
@@ -155,6 +159,7 @@ export function createApp(options: AppOptions): App {
   if (opts.runtime.logger !== null) {
     container.resolve<Logger>(Logger).debug({ routes: compiledRoutes.length, ms: Math.round((performance.now() - started) * 10) / 10 }, 'routes compiled');
   }
+  if (developmentNotices(opts.runtime.logger)) warnUndecoratedFields(compiledRoutes, opts.runtime.logger === null ? null : container.resolve<Logger>(Logger));
   // rivet dev --contract (RIVETJS_CONTRACT=1): each answer is checked against the document; a mismatch is logged, never sent.
   const warnContract = (message: string): void => { if (opts.runtime.logger === null) process.emitWarning(message, 'RivetContract'); else container.resolve<Logger>(Logger).warn(message); };
   const server = createHttpServer(process.env.RIVETJS_CONTRACT === '1' ? watchContract(dispatch, () => app.openapi(), warnContract) : dispatch, Object.assign({}, ...plugins.map((p) => p.serverOptions ?? {})));
@@ -229,6 +234,7 @@ export function createApp(options: AppOptions): App {
     handler: d.handlerName,
     guards: guards.map((g) => g.constructor.name),
   }));
+  summaries.push(...builtInSummaries(extra.map((r) => r.descriptor)));
 
   // One close for the app's life: a signal and an explicit close() share the same drain.
   let closing: Promise<void> | null = null;

@@ -3,6 +3,8 @@ import 'reflect-metadata';
 /** The application. */
 export { createApp } from './app';
 export type { App, RouteSummary } from './app';
+export { startupBanner } from './banner';
+export type { BannerOptions } from './banner';
 export type { AppOptions } from './options';
 export type { ListenOptions, BoundAddress } from './http/server';
 export type { InjectRequest, InjectResponse } from './http/inject';

@@ -1,5 +1,6 @@
 import { ownMeta } from '../metadata/store';
 import type { ControllerOptions } from '../metadata/types';
+import { legacyDecorator } from '../metadata/legacy';
 
 /**
  * Marks a class as a controller mounted under `prefix`. A subclass with its own `@Controller` gets its own
@@ -7,7 +8,7 @@ import type { ControllerOptions } from '../metadata/types';
  * @example @Controller('/users', { tags: ['users'] }) class UsersController {}
  */
 export function Controller(prefix = '/', options: ControllerOptions = {}): ClassDecorator {
-  return (target) => {
+  return legacyDecorator<ClassDecorator>('@Controller', (target) => {
     ownMeta(target).controller = { prefix, options };
-  };
+  });
 }

@@ -1,5 +1,6 @@
 import { RivetError } from '../errors/rivet-error';
 import { ownMember } from '../metadata/store';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** A filter or interceptor given to `@UseFilters` / `@UseInterceptors`: a class resolved through DI, or an instance. */
 export type PipelineRef = Function | object;
@@ -20,7 +21,7 @@ export function Catch(...types: Function[]): ClassDecorator {
   types.forEach((t, i) => {
     if (typeof t !== 'function') throw new RivetError('RIVET_FILTER_INVALID', `@Catch argument ${i} is ${String(t)}.\n  Fix: pass error classes, e.g. @Catch(NotFoundError, ValidationFailedError), or none to catch every error.`);
   });
-  return (target) => { catches.set(target, Object.freeze([...types])); };
+  return legacyDecorator<ClassDecorator>('@Catch', (target) => { catches.set(target, Object.freeze([...types])); });
 }
 
 /** The error classes `@Catch` declared on a filter class (or its nearest ancestor); `undefined` when it has none. */
@@ -52,7 +53,7 @@ export function UseInterceptors(...interceptors: PipelineRef[]): ClassDecorator 
 }
 
 function appendTo(keys: { method: symbol; class: symbol }, refs: PipelineRef[], decorator: string, what: string): ClassDecorator & MethodDecorator {
-  return ((target: object, name?: string | symbol) => {
+  return legacyDecorator(`@${decorator}`, (target: object, name?: string | symbol) => {
     const ctor = name === undefined ? (target as Function) : target.constructor;
     refs.forEach((r, i) => {
       if (typeof r !== 'function' && (typeof r !== 'object' || r === null)) {

@@ -1,6 +1,7 @@
 import { RivetError } from '../errors/rivet-error';
 import { ownMember } from '../metadata/store';
 import type { GuardRef } from '../metadata/types';
+import { legacyDecorator } from '../metadata/legacy';
 
 /**
  * Protects a controller (all its routes) or one route with guards, run in order after the app's guards.
@@ -8,7 +9,7 @@ import type { GuardRef } from '../metadata/types';
  * @example @Guard(ApiKeyGuard, new RolesGuard())
  */
 export function Guard(...guards: GuardRef[]): ClassDecorator & MethodDecorator {
-  return ((target: object, name?: string | symbol) => {
+  return legacyDecorator('@Guard', (target: object, name?: string | symbol) => {
     const ctor = name === undefined ? (target as Function) : target.constructor;
     guards.forEach((g, i) => {
       if (typeof g !== 'function' && (typeof g !== 'object' || g === null)) {

@@ -1,9 +1,10 @@
 import { ownMember } from '../metadata/store';
+import { legacyDecorator } from '../metadata/legacy';
 
 type ClassOrMethodDecorator = ClassDecorator & MethodDecorator;
 
-function onClassOrMethod(apply: (ctor: Function, name: string | symbol | undefined) => void): ClassOrMethodDecorator {
-  return ((target: object, name?: string | symbol) => {
+function onClassOrMethod(decorator: string, apply: (ctor: Function, name: string | symbol | undefined) => void): ClassOrMethodDecorator {
+  return legacyDecorator(decorator, (target: object, name?: string | symbol) => {
     apply(name === undefined ? (target as Function) : target.constructor, name);
   }) as ClassOrMethodDecorator;
 }
@@ -13,7 +14,8 @@ function onClassOrMethod(apply: (ctor: Function, name: string | symbol | undefin
  * @example @SetMetadata('role', 'admin')
  */
 export function SetMetadata(key: unknown, value: unknown): ClassOrMethodDecorator {
-  return onClassOrMethod((ctor, name) => {
+  // Also what @Roles, @Scopes, @Limits, @Timeout, @RateLimit and @SecurityHeaders are made of.
+  return onClassOrMethod('@SetMetadata (or a decorator made with it)', (ctor, name) => {
     (ownMember(ctor, name).values ??= new Map()).set(key, value);
   });
 }
@@ -23,9 +25,9 @@ export function HttpCode(status: number): MethodDecorator {
   if (!Number.isInteger(status) || status < 100 || status > 599) {
     throw new RangeError(`@HttpCode(${String(status)}): the status must be an integer from 100 to 599`);
   }
-  return (proto, name) => {
+  return legacyDecorator<MethodDecorator>('@HttpCode', (proto, name) => {
     ownMember(proto.constructor, name).httpCode = status;
-  };
+  });
 }
 
 /**
@@ -34,7 +36,7 @@ export function HttpCode(status: number): MethodDecorator {
  * @example @ResponseHeader('Cache-Control', 'no-store')
  */
 export function ResponseHeader(name: string, value: string): ClassOrMethodDecorator {
-  return onClassOrMethod((ctor, member) => {
+  return onClassOrMethod('@ResponseHeader', (ctor, member) => {
     (ownMember(ctor, member).headers ??= []).push([name, value]);
   });
 }

@@ -1,6 +1,7 @@
 import { RivetError } from '../errors/rivet-error';
 import { ownMember } from '../metadata/store';
 import type { CustomParamMeta, ParamDecoratorOptions } from '../metadata/types';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** What `createParamDecorator` returns: `@CurrentUser()`, or `@CurrentUser('id')` when the factory takes data. */
 export type CustomParamDecorator<D> = undefined extends D ? (data?: D) => ParameterDecorator : (data: D) => ParameterDecorator;
@@ -27,7 +28,7 @@ export function createParamDecorator<D = undefined, C = unknown>(
   const frozen: Readonly<ParamDecoratorOptions> = Object.freeze({ ...options });
   const async = factory instanceof AsyncFunction || frozen.async === true;
 
-  const decorator = (data?: D): ParameterDecorator => (proto, member, index) => {
+  const decorator = (data?: D): ParameterDecorator => legacyDecorator<ParameterDecorator>(`@${label}`, (proto, member, index) => {
     // Constructor parameters belong to DI, not to routes (as for @Param and the others).
     if (member === undefined) return;
     const display = `@${label}(${show(data)})`;
@@ -39,7 +40,7 @@ export function createParamDecorator<D = undefined, C = unknown>(
     (ownMember((proto as object).constructor, member).params ??= []).push({
       index, source: 'custom', name: frozen.in === undefined ? undefined : frozen.name, options: {}, custom,
     });
-  };
+  });
   return decorator as CustomParamDecorator<D>;
 }
 

@@ -1,18 +1,21 @@
 import { ownMember } from '../metadata/store';
 import type { ParamOptions, ParamSource } from '../metadata/types';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** A parameter decorator taking a wire name, options, or both. */
 export type ParamDecorator = (nameOrOptions?: string | ParamOptions, options?: ParamOptions) => ParameterDecorator;
 
+const NAMES: Record<ParamSource, string> = { path: '@Param', query: '@Query', body: '@Body', header: '@Header', cookie: '@Cookie', req: '@Req', res: '@Res', ctx: '@Ctx', file: '@UploadedFile', custom: 'a parameter decorator' };
+
 function paramDecorator(source: ParamSource): ParamDecorator {
-  return (nameOrOptions, maybeOptions) => (proto, name, index) => {
+  return (nameOrOptions, maybeOptions) => legacyDecorator<ParameterDecorator>(NAMES[source], (proto, name, index) => {
     // Constructor parameters belong to DI, not to routes.
     if (name === undefined) return;
     const options = typeof nameOrOptions === 'object' ? nameOrOptions : (maybeOptions ?? {});
     const wire = typeof nameOrOptions === 'string' ? nameOrOptions : options.alias;
     const member = ownMember(proto.constructor, name);
     (member.params ??= []).push({ index, source, name: wire, options });
-  };
+  });
 }
 
 /** A path parameter, coerced to the declared type: `@Param('id') id: number`. */

@@ -1,13 +1,15 @@
 import { ownMember } from '../metadata/store';
 import type { RouteMethod, RouteOptions } from '../metadata/types';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** A method decorator declaring a route; `path` is relative to the controller prefix. */
 export type RouteDecorator = (path?: string, options?: RouteOptions) => MethodDecorator;
 
 function routeDecorator(method: RouteMethod): RouteDecorator {
-  return (path = '/', options = {}) => (proto, name) => {
+  const decorator = `@${method === 'ALL' ? 'All' : method[0] + method.slice(1).toLowerCase()}`;
+  return (path = '/', options = {}) => legacyDecorator<MethodDecorator>(decorator, (proto, name) => {
     ownMember(proto.constructor, name).routes.push({ method, path, options });
-  };
+  });
 }
 
 /** Declares a GET route; HEAD is answered from it automatically. */

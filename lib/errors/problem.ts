@@ -105,9 +105,10 @@ export function writeProblem(res: ServerResponse, problem: Problem, headers?: Re
 /**
  * Renders anything thrown as a problem for `req` and sends it, with the error's own headers if it is an
  * {@link HttpError}. A server error is left on the request for the access log, or reported through
- * `errors.report` when there is none; either way once per request.
+ * `errors.report` when there is none; either way once per request. `where` (`Controller#method`) names the route
+ * in the stand-in stack of a thrown non-Error.
  */
-export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, errors: ErrorPolicy, ctx?: unknown): void {
+export function sendError(req: IncomingMessage, res: ServerResponse, err: unknown, errors: ErrorPolicy, ctx?: unknown, where?: string): void {
   const annotated = req as AnnotatedRequest;
   if (!(err instanceof HttpError) || err.status >= 500) {
     // The first server error of the request, unless an unexpected one follows a deliberate one (a handler that
@@ -115,8 +116,10 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
     const first = annotated[REQUEST_ERROR];
     const unexpected = isUnexpected(err);
     if (first === undefined || (unexpected && !isUnexpected(first))) {
-      annotated[REQUEST_ERROR] = err;
-      if (unexpected && errors.report !== null) errors.report(req, err);
+      // A thrown string has no stack: the log gets an Error that names the value and the route instead.
+      const logged = err instanceof Error ? err : new ThrownValueError(err, where ?? routeOf(ctx), req);
+      annotated[REQUEST_ERROR] = logged;
+      if (unexpected && errors.report !== null) errors.report(req, logged);
     }
   }
   // A filter's answer replaces the problem; what was unexpected is logged all the same.
@@ -125,6 +128,36 @@ export function sendError(req: IncomingMessage, res: ServerResponse, err: unknow
   const id = annotated[REQUEST_ID];
   if (id !== undefined) problem.requestId = id;
   writeProblem(res, problem, err instanceof HttpError ? err.headers : undefined);
+}
+
+/**
+ * Stands in, in logs and on stderr, for a value thrown that is not an `Error` (`throw 'oops'`, `Promise.reject(42)`):
+ * it has no stack of its own, so this one names the handler and the route that threw it. Filters still see the value.
+ */
+export class ThrownValueError extends Error {
+  /** What was thrown. */
+  readonly value: unknown;
+
+  constructor(value: unknown, where: string | undefined, req: IncomingMessage) {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const route = `${req.method ?? 'GET'} ${q === -1 ? url : url.slice(0, q)}`;
+    super(`a non-Error value was thrown: ${describeValue(value)} (throw an Error to get a stack trace)`);
+    this.name = 'ThrownValueError';
+    this.value = value;
+    this.stack = `${this.name}: ${this.message}\n    at ${where ?? 'the request'} (${route})`;
+  }
+}
+
+/** `Controller#method` of a route's context, read by shape: errors/ is a leaf and cannot import pipeline/. */
+function routeOf(ctx: unknown): string | undefined {
+  const route = (ctx as { route?: { controller?: unknown; handler?: unknown } } | undefined)?.route;
+  if (route === undefined || typeof route.controller !== 'function' || typeof route.handler !== 'string' || route.handler === '') return undefined;
+  return `${(route.controller as Function).name}#${route.handler}`;
+}
+
+function describeValue(value: unknown): string {
+  try { return typeof value === 'string' ? JSON.stringify(value) : String(value); } catch { return typeof value; }
 }
 
 function safeString(value: unknown): string {

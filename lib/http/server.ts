@@ -1,6 +1,7 @@
 import { createServer, STATUS_CODES, type Server, type ServerOptions } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Dispatch } from '../router/dispatch';
+import { RivetError } from '../errors/rivet-error';
 
 /** Where and how to listen. */
 export interface ListenOptions {
@@ -50,15 +51,25 @@ export function listen(server: Server, options: ListenOptions = {}): Promise<Bou
   const port = options.port ?? (process.env.PORT !== undefined && process.env.PORT !== '' ? Number(process.env.PORT) : 3000);
   const host = options.host ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
-    const onError = (err: Error): void => reject(err);
+    const onError = (err: Error): void => reject(listenError(err, port, host));
     server.once('error', onError);
     server.listen({ port, host }, () => {
       server.off('error', onError);
       const a = server.address() as AddressInfo;
       const shown = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-      resolve({ port: a.port, host: a.address, family: a.family, url: `http://${shown}:${a.port}` });
+      const url = `http://${shown}:${a.port}`;
+      // `rivet dev` (lib/cli/dev.ts) measures a reload until the new code serves: it runs the app with an IPC channel.
+      if (process.env.RIVET_DEV_IPC === '1' && typeof process.send === 'function') process.send({ rivet: 'listening', url });
+      resolve({ port: a.port, host: a.address, family: a.family, url });
     });
   });
+}
+
+/** A port already taken becomes one line naming the port and the ways to choose another; other errors pass as they are. */
+function listenError(err: Error, port: number, host: string): Error {
+  if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') return err;
+  const next = port === 0 ? 3001 : port + 1;
+  return new RivetError('RIVET_LISTEN_PORT_IN_USE', `Port ${port} on ${host} is already in use (another process, perhaps another copy of this app, listens there). Stop it, or choose another port: PORT=${next} in the environment or in .env, or rivet dev --port ${next}.`, { cause: err });
 }
 
 /**

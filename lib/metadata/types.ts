@@ -59,6 +59,12 @@ export interface ParamOptions {
   /** Allowed values: a list, or a TypeScript enum object. */
   enum?: readonly unknown[] | Record<string, string | number>;
   description?: string;
+  /**
+   * `false` takes the whole body (`@Body()`) or query (`@Query()`) as it arrived, unvalidated. Needed, and meant to
+   * be written knowingly, when the parameter is typed with an interface, a type alias, `any` or `unknown`: TypeScript
+   * leaves no class of those at run time, so there is nothing to validate against.
+   */
+  validate?: boolean;
 }
 
 export interface ParamMeta {

@@ -13,6 +13,7 @@ import { paramGenKey, type CacheState } from './cache-service';
 import { isNotModified } from './conditional';
 import { NotAcceptableError } from './errors';
 import type { NormalizedSerializers } from './negotiate';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** Route metadata recorded by `@Cache`. */
 export const CACHE: unique symbol = Symbol('rivet.cache');
@@ -48,7 +49,7 @@ export function Cache(options: CacheOptions): ClassDecorator & MethodDecorator {
     throw new RivetError('RIVET_CACHE_INVALID', `@Cache(${safeJson(options)}) is not valid.\n  Fix: pass { ttl: <seconds, > 0> } and optionally key: (ctx) => string | null, perUser: boolean, cacheControl: string | false.`);
   }
   // On a class it applies to the GET routes of the controller only; on a method, anywhere else is a mistake.
-  return ((target: object, name?: string | symbol, descriptor?: PropertyDescriptor) => {
+  return legacyDecorator('@Cache', (target: object, name?: string | symbol, descriptor?: PropertyDescriptor) => {
     const recorded: RecordedCache = { ...options, onClass: name === undefined };
     (SetMetadata(CACHE, recorded) as (t: object, n?: string | symbol, d?: PropertyDescriptor) => void)(target, name, descriptor);
   }) as ClassDecorator & MethodDecorator;

@@ -9,6 +9,7 @@ import { genericType } from '../openapi/decorators';
 import { ApiProperty } from '../openapi/schema';
 import type { Writer } from '../pipeline/write';
 import { originPath } from './url';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** Route metadata recorded by `@Paginate`: the route's writer adds `Link` headers. */
 export const PAGINATE: unique symbol = Symbol('rivet.paginate');
@@ -109,10 +110,10 @@ export function Paginate(options: PaginateOptions = {}): ParameterDecorator {
   if (dto === undefined) pageClasses.set(key, (dto = pageClass(mode)));
   const query = Query({ type: dto });
   const mark = SetMetadata(PAGINATE, mode) as MethodDecorator;
-  return (proto, name, index) => {
+  return legacyDecorator<ParameterDecorator>('@Paginate', (proto, name, index) => {
     query(proto, name, index);
     if (name !== undefined) mark(proto, name, undefined as never);
-  };
+  });
 }
 
 function normalizePaginate(o: PaginateOptions): PageMode {

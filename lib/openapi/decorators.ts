@@ -2,6 +2,7 @@ import { ownMember } from '../metadata/store';
 import type { GenericTypeMeta, ResponseOptions } from '../metadata/types';
 import type { JsonSchema } from './schema-rules';
 import type { SecuritySchemeObject } from './types';
+import { legacyDecorator } from '../metadata/legacy';
 
 /**
  * Documents one response of a route (on a method) or of every route of a controller (on the class). Without a
@@ -17,7 +18,7 @@ export function ApiResponse(statusOrOptions: number | ResponseOptions, maybeOpti
   if (status !== undefined && (!Number.isInteger(status) || status < 100 || status > 599)) {
     throw new RangeError(`@ApiResponse(${String(status)}): the status must be an integer from 100 to 599`);
   }
-  return ((target: object, name?: string | symbol) => {
+  return legacyDecorator('@ApiResponse', (target: object, name?: string | symbol) => {
     const ctor = name === undefined ? (target as Function) : target.constructor;
     (ownMember(ctor, name).responses ??= []).push({ status, options });
   }) as ClassDecorator & MethodDecorator;
@@ -74,9 +75,9 @@ const guardSchemes = new WeakMap<Function, { name: string; scheme: SecuritySchem
  * @example @SecurityScheme('bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) class JwtAuth implements CanActivate {}
  */
 export function SecurityScheme(name: string, scheme: SecuritySchemeObject, scopes?: string[]): ClassDecorator {
-  return (target) => {
+  return legacyDecorator<ClassDecorator>('@SecurityScheme', (target) => {
     guardSchemes.set(target, { name, scheme, scopes });
-  };
+  });
 }
 
 /**

@@ -10,6 +10,7 @@
 import 'reflect-metadata';
 import { getMetadataStorage, ValidationTypes, type MetadataStorage } from 'class-validator';
 import { createDraft, ruleFor, type JsonSchema, type JsonType, type ValueDraft } from './schema-rules';
+import { legacyDecorator } from '../metadata/legacy';
 
 export type { JsonSchema } from './schema-rules';
 
@@ -49,13 +50,13 @@ const apiProperties = new WeakMap<Function, Map<string, ApiPropertyOptions>>();
  * validation decorator still appears in the schema, as optional.
  */
 export function ApiProperty(options: ApiPropertyOptions): PropertyDecorator {
-  return (proto, key) => {
+  return legacyDecorator<PropertyDecorator>('@ApiProperty', (proto, key) => {
     if (typeof key !== 'string') return;
     const ctor = proto.constructor;
     let own = apiProperties.get(ctor);
     if (own === undefined) apiProperties.set(ctor, (own = new Map()));
     own.set(key, { ...own.get(key), ...options });
-  };
+  });
 }
 
 /** `@ApiProperty` options of `ctor` and its ancestors; a subclass's options override its parent's, key by key. */

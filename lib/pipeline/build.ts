@@ -42,7 +42,8 @@ export interface RouteParts {
 export function buildRouteHandler(parts: RouteParts): RouteHandler {
   const { info, paramNames, method, extractors, guards, body, write, errors, interceptors } = parts;
   const n = extractors.length;
-  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown, ctx?: RequestContext): void => sendError(req, res, err, errors, ctx);
+  const where = `${info.controller.name}#${info.handler}`;
+  const fail = (req: IncomingMessage, res: ServerResponse, err: unknown, ctx?: RequestContext): void => sendError(req, res, err, errors, ctx, where);
   const instanceOf: (ctx: RequestContext) => object = parts.requestScoped
     ? (parts.instance as (ctx: RequestContext) => object)
     : ((instance: object) => () => instance)(parts.instance as object);

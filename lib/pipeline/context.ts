@@ -178,5 +178,6 @@ function runtimeOf(req: RuntimeRequest): RequestRuntime | undefined {
 
 // Shared by every request (no closure per request): `this` is the response.
 function abortUnfinished(this: ServerResponse): void {
-  if (!this.writableFinished) (this.req as RuntimeRequest)[REQUEST_ABORT]?.abort(new DOMException('The client closed the connection before the response was sent.', 'AbortError'));
+  // Ended by the app, not flushed: an injected response (app.inject) never drains its null socket.
+  if (!this.writableEnded) (this.req as RuntimeRequest)[REQUEST_ABORT]?.abort(new DOMException('The client closed the connection before the response was sent.', 'AbortError'));
 }

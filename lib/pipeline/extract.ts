@@ -51,11 +51,13 @@ export function compileParam(param: ParamMeta, designType: unknown, route: strin
   }
 
   if (key === undefined && param.source === 'query') {
+    if (param.options.validate === false) return { ...base, extract: (ctx) => ctx.query };
+    rejectUntyped(type, where, 'Query');
     if (isDto(type)) {
       const pipe = compileDtoPipe(type, 'query');
       return { ...base, dto: type, async: pipe.async, extract: (ctx) => pipe(ctx.query) };
     }
-    rejectUnvalidatedClass(type, where);
+    rejectUnvalidatedClass(type, where, 'Query');
     return { ...base, extract: (ctx) => ctx.query };
   }
   if (key === undefined) {
@@ -103,6 +105,8 @@ function compileBody(param: ParamMeta, type: Function | undefined, where: string
       },
     };
   }
+  if (param.options.validate === false) return { ...base, extract: (ctx) => ctx.body };
+  rejectUntyped(type, where, 'Body');
   const requiredBody = param.options.required !== false;
   if (isDto(type)) {
     const pipe = compileDtoPipe(type, 'body');
@@ -121,7 +125,7 @@ function compileBody(param: ParamMeta, type: Function | undefined, where: string
       },
     };
   }
-  rejectUnvalidatedClass(type, where);
+  rejectUnvalidatedClass(type, where, 'Body');
   return { ...base, extract: (ctx) => ctx.body };
 }
 
@@ -263,9 +267,18 @@ function compileBodyProperty(param: ParamMeta, key: string, type: Function, wher
 }
 
 // A class with no class-validator decorators would let any input through while its type promises a shape.
-function rejectUnvalidatedClass(type: Function | undefined, where: string): void {
+function rejectUnvalidatedClass(type: Function | undefined, where: string, decorator: 'Body' | 'Query'): void {
   if (type === undefined || type === Object || type === Array || SCALARS.includes(type)) return;
-  throw new RivetError('RIVET_PARAM_DTO_UNVALIDATED', `${where} is typed ${type.name}, a class with no class-validator decorators, so its input cannot be checked.\n  Fix: decorate the properties of ${type.name} (e.g. @IsString()), or type the parameter as unknown / Record<string, unknown> to take the raw value.`);
+  throw new RivetError('RIVET_PARAM_DTO_UNVALIDATED', `${where} is typed ${type.name}, a class with no class-validator decorators, so its input cannot be checked.\n  Fix: decorate the properties of ${type.name} (e.g. @IsString()), or write @${decorator}({ validate: false }) to take the raw value knowingly.`);
+}
+
+/**
+ * The whole body or query typed with an interface, a type alias, `any`, `unknown` or `object`: TypeScript emits
+ * `Object` for all of them, so the type promises a shape that nothing would check (issue 19).
+ */
+function rejectUntyped(type: Function | undefined, where: string, decorator: 'Body' | 'Query'): void {
+  if (type !== Object) return;
+  throw new RivetError('RIVET_PARAM_TYPE_UNCHECKED', `${where} is typed with an interface, a type alias, Object, any or unknown. TypeScript leaves no class of those at run time (its design type is Object), so Rivet cannot validate the ${decorator === 'Body' ? 'body' : 'query'}: any input would reach the handler.\n  Fix: type it with a DTO class whose properties carry class-validator decorators (e.g. class CreateUserDto { @IsString() name!: string }), or write @${decorator}({ validate: false }) to take the raw ${decorator === 'Body' ? 'body' : 'query'} knowingly.`);
 }
 
 

@@ -1,4 +1,5 @@
 import { RivetError } from '../errors/rivet-error';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** Options of {@link WebSocketGateway}. */
 export interface GatewayOptions {
@@ -69,21 +70,21 @@ export function WebSocketGateway(path: string, options: GatewayOptions = {}): Cl
   if (maxPayload !== undefined && (!Number.isInteger(maxPayload) || maxPayload <= 0)) {
     throw new RivetError('RIVET_GATEWAY_INVALID', `@WebSocketGateway('${path}'): maxPayload is ${String(maxPayload)}.\n  Fix: give a whole number of bytes, e.g. 1048576.`);
   }
-  return (target) => {
+  return legacyDecorator<ClassDecorator>('@WebSocketGateway', (target) => {
     const meta = metaOf(target);
     meta.path = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     meta.options = options;
-  };
+  });
 }
 
 /** Runs when a client has connected (after the guards passed): `(client: WsClient)`. */
 export function OnConnect(): MethodDecorator {
-  return (proto, name) => { metaOf(proto.constructor).connect.push(name); };
+  return legacyDecorator<MethodDecorator>('@OnConnect', (proto, name) => { metaOf(proto.constructor).connect.push(name); });
 }
 
 /** Runs when a client has gone: `(client: WsClient, code: number, reason: string)`. */
 export function OnClose(): MethodDecorator {
-  return (proto, name) => { metaOf(proto.constructor).close.push(name); };
+  return legacyDecorator<MethodDecorator>('@OnClose', (proto, name) => { metaOf(proto.constructor).close.push(name); });
 }
 
 /**
@@ -96,5 +97,5 @@ export function OnMessage(type?: string): MethodDecorator {
   if (type !== undefined && (typeof type !== 'string' || type === '')) {
     throw new RivetError('RIVET_GATEWAY_INVALID', `@OnMessage(${JSON.stringify(type)}): the message type must be a non-empty string.\n  Fix: e.g. @OnMessage('chat'), or @OnMessage() for any message.`);
   }
-  return (proto, name) => { metaOf(proto.constructor).messages.push({ type: type ?? null, method: name }); };
+  return legacyDecorator<MethodDecorator>('@OnMessage', (proto, name) => { metaOf(proto.constructor).messages.push({ type: type ?? null, method: name }); });
 }

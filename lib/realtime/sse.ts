@@ -5,6 +5,7 @@ import { Get } from '../decorators/routes';
 import type { RouteOptions } from '../metadata/types';
 import { ApiResponse } from '../openapi/decorators';
 import { STREAM_OPEN } from '../pipeline/stream';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** One Server-Sent Event. `data` that is not a string is sent as JSON; multi-line text becomes several `data:` lines. */
 export interface SseEvent {
@@ -191,11 +192,11 @@ export function Sse(path?: string, options?: RouteOptions): MethodDecorator {
   const route = Get(path, options);
   const mark = SetMetadata(SSE_KEY, true);
   const doc = ApiResponse({ contentType: 'text/event-stream', schema: SSE_SCHEMA, description: 'A stream of Server-Sent Events' });
-  return (target, name, descriptor) => {
+  return legacyDecorator<MethodDecorator>('@Sse', (target, name, descriptor) => {
     route(target, name, descriptor);
     mark(target, name, descriptor);
     doc(target, name, descriptor);
-  };
+  });
 }
 
 const SSE_SCHEMA = { type: 'string', description: 'text/event-stream: events of `event:`, `id:`, `retry:` and `data:` lines, separated by blank lines' };

@@ -8,6 +8,7 @@ import { RivetError } from '../errors/rivet-error';
 import { REQUEST_FILES, type MultipartReader, type RequestFiles, type UploadedFileInfo } from '../http/uploads';
 import { ownMember } from '../metadata/store';
 import type { ParamMeta } from '../metadata/types';
+import { legacyDecorator } from '../metadata/legacy';
 
 /** Options of {@link UploadedFile} and {@link UploadedFiles}. */
 export interface UploadOptions {
@@ -62,7 +63,7 @@ const MAX_FIELDS = 1000;
 const uploadOptions = new WeakMap<ParamMeta, Required<Pick<UploadOptions, 'maxSize' | 'storage' | 'maxCount'>>>();
 
 function uploadDecorator(list: boolean) {
-  return (nameOrOptions?: string | UploadOptions, maybeOptions?: UploadOptions): ParameterDecorator => (proto, member, index) => {
+  return (nameOrOptions?: string | UploadOptions, maybeOptions?: UploadOptions): ParameterDecorator => legacyDecorator<ParameterDecorator>(list ? '@UploadedFiles' : '@UploadedFile', (proto, member, index) => {
     if (member === undefined) return;
     const field = typeof nameOrOptions === 'string' ? nameOrOptions : undefined;
     const o = (typeof nameOrOptions === 'object' ? nameOrOptions : maybeOptions) ?? {};
@@ -81,7 +82,7 @@ function uploadDecorator(list: boolean) {
     };
     uploadOptions.set(meta, { maxSize, maxCount, storage: o.storage ?? 'memory' });
     (ownMember((proto as object).constructor, member).params ??= []).push(meta);
-  };
+  });
 }
 
 /**

@@ -28,8 +28,14 @@ export function createLogger(options: NormalizedLogger | null): Logger {
     const stream = prettyStream(options.prettyExplicit, options.destination);
     if (stream !== null) return pino(config, stream);
   }
-  return options.destination === undefined ? pino(config) : pino(config, options.destination as NodeJS.WritableStream);
+  const logger = options.destination === undefined ? pino(config) : pino(config, options.destination as NodeJS.WritableStream);
+  // Development without pino-pretty: JSON still works, and one line says how to read it better.
+  if (options.pretty) logger.warn(PRETTY_ADVICE);
+  return logger;
 }
+
+/** Logged once when development asks for readable logs and pino-pretty is not installed. */
+export const PRETTY_ADVICE = 'pino-pretty is not installed, so logs are JSON; for readable logs in development run: npm install --save-dev pino-pretty';
 
 function prettyStream(explicit: boolean, destination: { write(line: string): unknown } | undefined): NodeJS.WritableStream | null {
   let factory: (options: object) => NodeJS.WritableStream;

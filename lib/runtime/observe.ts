@@ -28,7 +28,7 @@ export interface AccessLogEntry {
   route: string | null;
   /** The request path, without the query string (which may carry secrets). */
   path: string;
-  /** The status sent, or 499 when the client went away first. */
+  /** The status sent, or 499 when the client went away before the app ended the response. */
   status: number;
   durationMs: number;
   /** The Content-Length sent; absent for streamed bodies. */
@@ -62,7 +62,9 @@ export function observePlugin(parts: ObserveParts): (Plugin & { readonly onReque
     const req = this.req as ObservedRequest;
     const ms = performance.now() - req[START]!;
     const route = req[ROUTE];
-    const status = this.writableFinished ? this.statusCode : 499;
+    // Ended by the app, not finished flushing: an injected response's null socket never drains, so
+    // `writableFinished` stays false there and every `app.inject()` request would read as 499 (issue 19).
+    const status = this.writableEnded ? this.statusCode : 499;
     if (metrics !== null) {
       metrics.inFlight.dec();
       metrics.observe(req.method ?? 'GET', route ?? UNMATCHED_ROUTE, status, ms / 1000);

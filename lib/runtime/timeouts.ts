@@ -73,5 +73,6 @@ function withTimeout(handler: RouteHandler, ms: number, errors: ErrorPolicy): Ro
 function settle(this: ServerResponse): void {
   const req = this.req as TimedRequest;
   clearTimeout(req[TIMER]);
-  if (!this.writableFinished) req[REQUEST_ABORT]?.abort(new DOMException('The client closed the connection before the response was sent.', 'AbortError'));
+  // Ended by the app, not flushed: an injected response (app.inject) never drains its null socket.
+  if (!this.writableEnded) req[REQUEST_ABORT]?.abort(new DOMException('The client closed the connection before the response was sent.', 'AbortError'));
 }

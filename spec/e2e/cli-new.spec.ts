@@ -177,6 +177,11 @@ describe('rivet new', () => {
       const [, , second] = await restarted;
       expect(await (await fetch(`${second}/hello`)).json()).toEqual({ message: 'Howdy, world!' });
       expect(Date.now() - saved).toBeLessThan(2_000);
+      // Reported once the new code answers, counted from the save; the banner lists the routes in development.
+      const [, reported] = await seen.until(/\[rivet dev\] serving the change at http:\/\/\S+, (\d+) ms after the save/, 2_000, 'serving report');
+      expect(Number(reported)).toBeLessThan(2_000);
+      expect(seen.output()).toMatch(/^GET +\/hello +HelloController#hello +-$/m);
+      expect(seen.output()).toMatch(/^GET +\/docs +\(built-in docs\) +-$/m);
 
       writeFileSync(controller, readFileSync(controller, 'utf8').replace('return {', 'return {{'));
       await seen.until(/the previous build keeps running/, 5_000, 'compile error report');
@@ -203,7 +208,7 @@ describe('rivet new', () => {
   it('says what npm reported and how to retry when the install fails', () => {
     const res = spawnSync(rivet, ['new', 'broken', '--rivet', 'file:/nonexistent/rivetjs-9.9.9.tgz'], { cwd: work, encoding: 'utf8', env: userEnv() });
     expect(res.status).toBe(1);
-    expect(res.stderr).toContain(`npm install --no-audit --no-fund failed (exit 254) in ${join(work, 'broken')}.\nnpm said:\n`);
+    expect(res.stderr).toContain(`npm install --no-audit --no-fund --prefer-offline failed (exit 254) in ${join(work, 'broken')}.\nnpm said:\n`);
     expect(res.stderr).toMatch(/^ {2}npm error .*ENOENT/m);
     expect(res.stderr).toMatch(/\n {2}Fix what it reports, then retry: cd broken && npm install\n$/);
   }, 60_000);

@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { inject, injectable } from 'tsyringe';
 import { Controller, createApp, Ctx, Get, Logger, Param, RequestContext } from '../../lib';
 import { serve } from '../helpers/http';
@@ -95,5 +96,42 @@ describe('logger: access log over a socket', () => {
     const client = await serve(createApp({ controllers: [Users] }));
     await client.get('/users/bob/hello').expect(200).expectText('hello bob');
     await client.close();
+  });
+});
+
+// regression: issue 19 (an injected response never drains its null socket, so every request was logged as 499)
+describe('logger: access log of app.inject()', () => {
+  it('logs the status each injected request really got, written to a stream', async () => {
+    const stream = new PassThrough();
+    const text: string[] = [];
+    stream.on('data', (chunk: Buffer) => { text.push(chunk.toString()); });
+    const app = createApp({ controllers: [Users], logger: { destination: stream } });
+    expect((await app.inject('/users/7')).status).toBe(200);
+    expect((await app.inject('/users/x')).status).toBe(422);
+    expect((await app.inject('/nope')).status).toBe(404);
+    expect((await app.inject('/users/crash/now')).status).toBe(500);
+    const lines = (): { level: number; status: number; route: string | null; msg: string }[] => text.join('').split('\n').filter((l) => l.includes('"status"')).map((l) => JSON.parse(l) as never);
+    await until(() => lines().length === 4);
+    expect(lines().map((l) => [l.level, l.status, l.route, l.msg])).toEqual([
+      [30, 200, '/users/:id', 'request completed'],
+      [30, 422, '/users/:id', 'request completed'],
+      [30, 404, null, 'request completed'],
+      [50, 500, '/users/crash/now', 'request failed'],
+    ]);
+  });
+});
+
+describe('ctx.signal under app.inject()', () => {
+  it('stays unaborted once the injected request was answered, as over a socket', async () => {
+    const signals: AbortSignal[] = [];
+    @Controller('/work')
+    class Work { @Get('/') run(@Ctx() ctx: RequestContext) { signals.push(ctx.signal); return 'done'; } }
+    for (const options of [{}, { timeouts: { handler: 5_000 } }]) {
+      const app = createApp({ controllers: [Work], ...options });
+      expect((await app.inject('/work')).body).toBe('done');
+      // The response's close event (which aborts for a client gone early) has been emitted by now.
+      await new Promise((r) => setImmediate(r));
+      expect(signals.pop()!.aborted).toBe(false);
+    }
   });
 });

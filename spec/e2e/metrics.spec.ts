@@ -82,6 +82,20 @@ describe('metrics over a socket', () => {
     await client.close();
   });
 
+  // regression: issue 19 (an injected response was counted as 499, whatever it answered)
+  it('counts the real status of requests run with app.inject()', async () => {
+    const app = createApp({ controllers: [Users], metrics: { processMetrics: false } });
+    expect((await app.inject('/users/1')).status).toBe(200);
+    expect((await app.inject('/users/x')).status).toBe(422);
+    const text = (await app.inject('/metrics')).body;
+    const requests = (parsePrometheusTextFormat(text) as Family[]).find((f) => f.name === 'http_requests_total')!;
+    expect(requests.metrics.map((m) => [m.labels, m.value])).toEqual([
+      [{ method: 'GET', route: '/users/:id', status: '200' }, '1'],
+      [{ method: 'GET', route: '/users/:id', status: '422' }, '1'],
+    ]);
+    expect(text).not.toContain('status="499"');
+  });
+
   it('counts in-flight requests', async () => {
     const client = await serve(createApp({ controllers: [Users], metrics: { processMetrics: false } }));
     const other = new Client(client.url);

@@ -49,8 +49,8 @@ describe('GET /openapi.json', () => {
     expect((await app.inject({ method: 'OPTIONS', url: '/openapi.json' })).status).toBe(204);
   });
 
-  it('is not listed by app.routes()', () => {
-    expect(app.routes().map((r) => r.path)).toEqual(['/pets']);
+  it('is listed by app.routes() as built-in routes, after the controllers\' routes', () => {
+    expect(app.routes().map((r) => [r.path, r.builtIn === true])).toEqual([['/pets', false], ['/openapi.json', true], ['/docs', true], ['/redoc', true]]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { Controller, createApp, Get, Guard, type CanActivate } from '../../lib';
 import { serve } from '../helpers/http';
 import { stderrOf } from '../helpers/stderr';
+import { until } from '../runtime/support';
 
 class Broken implements CanActivate {
   canActivate(): boolean { throw new RangeError('guard fell over'); }
@@ -41,7 +42,23 @@ describe('an unexpected error in an app without a logger', () => {
         await client.get('/fail/string').expect(500);
       });
       expect(out).toMatch(/\[rivet\] GET \/fail\/guard failed with 500: RangeError: guard fell over\n[\s\S]*\bat Broken\.canActivate/);
-      expect(out).toContain('[rivet] GET /fail/string failed with 500: a non-Error value was thrown: "a string, not an Error" (throw an Error to get a stack trace)\n');
+      // A string has no stack: the report names the value, the handler and the route instead.
+      expect(out).toContain('[rivet] GET /fail/string failed with 500: ThrownValueError: a non-Error value was thrown: "a string, not an Error" (throw an Error to get a stack trace)\n    at Failing#string (GET /fail/string)\n');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('logs a string rejection with a stack naming the route when the app has a logger', async () => {
+    const lines: string[] = [];
+    const client = await serve(createApp({ controllers: [Failing], requestId: true, logger: { level: 'error', destination: { write: (l: string) => { lines.push(l); } } } }));
+    try {
+      const res = await client.get('/fail/string?x=1').expect(500);
+      await until(() => lines.length === 1);
+      expect(JSON.parse(lines[0])).toMatchObject({
+        level: 50, msg: 'request failed', status: 500, route: '/fail/string', reqId: res.headers['x-request-id'],
+        err: { type: 'ThrownValueError', message: 'a non-Error value was thrown: "a string, not an Error" (throw an Error to get a stack trace)', stack: expect.stringContaining('\n    at Failing#string (GET /fail/string)'), value: 'a string, not an Error' },
+      });
     } finally {
       await client.close();
     }

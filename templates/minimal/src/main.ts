@@ -1,3 +1,4 @@
+import { RivetError, startupBanner } from 'rivetjs';
 import { AppConfig } from './config.js';
 import { buildApp } from './app.js';
 
@@ -5,10 +6,12 @@ async function main(): Promise<void> {
   const app = buildApp();
   const config = app.container.resolve(AppConfig);
   const { url } = await app.listen({ port: config.PORT, host: config.HOST });
-  console.log(`__APP_NAME__ listening on ${url} (API docs at ${url}/docs)`);
+  // The URL, the docs URLs and, in development (rivet dev), the route table.
+  console.log(startupBanner(app, url, { name: '__APP_NAME__' }));
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  // Rivet's start-up errors (a port in use, a mistake in a controller) say what to do: the message is enough.
+  console.error(err instanceof RivetError ? err.message : err);
   process.exit(1);
 });
