@@ -5,7 +5,7 @@ import { AppConfig } from './config';
 async function main(): Promise<void> {
   const app = await buildApp();
   const config = app.container.resolve(AppConfig);
-  const { url } = await app.listen({ port: config.PORT, host: config.HOST });
+  const { url } = await app.listen({ port: config.PORT, host: config.HOST, ...(config.WORKERS > 1 ? { workers: config.WORKERS } : {}) });
 
   console.log(`Rivet sample app listening on ${url}`);
   console.log(`Swagger UI: ${url}/docs  ReDoc: ${url}/redoc  OpenAPI: ${url}/openapi.json`);

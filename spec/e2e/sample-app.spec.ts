@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { buildApp } from '../../sample-app/src/app';
 import { waitFor } from '../helpers/wait';
+import { sampleDatabase, sampleDialect } from '../helpers/sample-database';
 
 /** The bookshelf sample app (sample-app/), exercised over a real socket as its README shows it. */
 
@@ -27,7 +28,7 @@ let base: string;
 
 // A fresh app per test: each has its own DI container, hence its own seeded repositories.
 beforeEach(async () => {
-  app = await buildApp({ apiKey: KEY, database: ':memory:', env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
+  app = await buildApp({ apiKey: KEY, database: await sampleDatabase(), env: { ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password } });
   base = (await app.listen({ port: 0 })).url;
 });
 afterEach(() => app.close());
@@ -347,7 +348,8 @@ describe('sample app: HTTP semantics', () => {
   });
 });
 
-describe('sample app: storage', () => {
+// The file on disk is SQLite's; on PostgreSQL the whole suite already runs on a server that outlives each app.
+if (sampleDialect() === 'sqlite') describe('sample app: storage', () => {
   it('keeps writes in its SQLite file across restarts and seeds a new database once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bookshelf-'));
     const database = join(dir, 'data', 'bookshelf.sqlite');

@@ -29,9 +29,9 @@ export class AuthController {
 
   @Get('/me', { summary: 'The signed-in account' })
   @Guard(AuthGuard)
-  me(@Ctx() ctx: RequestContext): User {
+  async me(@Ctx() ctx: RequestContext): Promise<User> {
     const claims = ctx.state.user as { sub?: string };
-    const user = claims.sub === undefined ? undefined : this.users.find(Number(claims.sub));
+    const user = claims.sub === undefined ? undefined : await this.users.find(Number(claims.sub));
     if (user === undefined) throw new NotFoundError('No account: API keys are not accounts, and this one may have been removed.');
     return user;
   }

@@ -12,11 +12,11 @@ export interface CrudResource<C> {
 
 /** The routes every CRUD controller has; a subclass may override any of them. */
 export interface CrudHandlers<T, C> {
-  list(limit: number, offset: number): Page<T>;
-  get(id: number): T;
-  create(input: C): T;
-  replace(id: number, input: C): T;
-  remove(id: number): void;
+  list(limit: number, offset: number): Promise<Page<T>>;
+  get(id: number): Promise<T>;
+  create(input: C): Promise<T>;
+  replace(id: number, input: C): Promise<T>;
+  remove(id: number): Promise<void>;
 }
 
 /** The abstract base class {@link CrudController} returns: construct it with the resource's service. */
@@ -59,34 +59,34 @@ export function CrudController<T, C extends object>(resource: CrudResource<C>): 
     list(
       @Query('limit', { type: Number, minimum: 1, maximum: 100, default: 20 }) limit: number,
       @Query('offset', { type: Number, minimum: 0, default: 0 }) offset: number,
-    ): Page<T> {
+    ): Promise<Page<T>> {
       return this.#service.list(limit, offset);
     }
 
     @Get('/:id', { summary: `Get one ${resource.name}` })
-    get(@Param('id') id: number): T {
-      return this.#service.find(id) ?? this.#notFound(id);
+    async get(@Param('id') id: number): Promise<T> {
+      return (await this.#service.find(id)) ?? this.#notFound(id);
     }
 
     // POST answers 201 by default.
     @Post('/', { summary: `Create a ${resource.name}` })
     @Guard(AuthGuard)
-    create(@Body({ type: resource.create }) input: C): T {
+    create(@Body({ type: resource.create }) input: C): Promise<T> {
       return this.#service.create(input);
     }
 
     @Put('/:id', { summary: `Replace a ${resource.name}` })
     @Guard(AuthGuard)
-    replace(@Param('id') id: number, @Body({ type: resource.create }) input: C): T {
-      return this.#service.replace(id, input) ?? this.#notFound(id);
+    async replace(@Param('id') id: number, @Body({ type: resource.create }) input: C): Promise<T> {
+      return (await this.#service.replace(id, input)) ?? this.#notFound(id);
     }
 
     // Returning nothing answers 204 No Content. Guards run in order: no credentials is a 401 before roles are looked at.
     @Delete('/:id', { summary: `Delete a ${resource.name}` })
     @Guard(AuthGuard, RolesGuard)
     @Roles('admin')
-    remove(@Param('id') id: number): void {
-      if (!this.#service.remove(id)) this.#notFound(id);
+    async remove(@Param('id') id: number): Promise<void> {
+      if (!(await this.#service.remove(id))) this.#notFound(id);
     }
 
     #notFound(id: number): never {
