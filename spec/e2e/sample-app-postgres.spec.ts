@@ -99,6 +99,13 @@ describePostgres('sample app on PostgreSQL', () => {
         const stored = (await page.body.json()) as { total: number; items: { text: string }[] };
         expect(stored.total).toBe(30);
         expect(stored.items.map((r) => r.text).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `review ${i}`).sort());
+
+        // The database stops: both instances' /ready answer 503; it comes back: 200 again, with no restart of the app.
+        const ready = async (base: string): Promise<number> => (await request(`${base}/ready`)).statusCode;
+        await server.pause();
+        expect([await ready(first), await ready(second)]).toEqual([503, 503]);
+        await server.start();
+        expect([await ready(first), await ready(second)]).toEqual([200, 200]);
       } finally {
         await other.close();
       }
