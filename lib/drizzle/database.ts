@@ -154,7 +154,7 @@ export async function openDatabase<TDb = unknown>(options: DatabaseOptions): Pro
   }
   const onError = options.onError ?? ((err: unknown) => { console.error('Database connection error:', err); });
   const fields = fieldNames(options.schema);
-  const connection = postgres ? await openPostgres(url, options.schema, options.pool ?? {}, onError) : await openSqlite(url, options.schema, undefined);
+  const connection = postgres ? await openPostgres(url, options.schema, options.pool ?? {}, onError) : await openSqlite(url, options.schema);
   const database = new Database<TDb>(connection, fields);
   if (options.migrations !== undefined) {
     try {

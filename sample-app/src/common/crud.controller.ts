@@ -1,4 +1,5 @@
 import { Body, Delete, Get, Guard, NotFoundError, Param, Post, Put, Query, Roles, RolesGuard } from 'rivetjs';
+import { Transactional } from 'rivetjs/drizzle';
 import { AuthGuard } from '../auth/auth.guard';
 import type { CrudService, Page } from './repository';
 
@@ -68,15 +69,18 @@ export function CrudController<T, C extends object>(resource: CrudResource<C>): 
       return (await this.#service.find(id)) ?? this.#notFound(id);
     }
 
-    // POST answers 201 by default.
+    // POST answers 201 by default. Writes run in one transaction each: a review's book check and its insert see the
+    // same database, and a write that fails half-way leaves nothing behind.
     @Post('/', { summary: `Create a ${resource.name}` })
     @Guard(AuthGuard)
+    @Transactional()
     create(@Body({ type: resource.create }) input: C): Promise<T> {
       return this.#service.create(input);
     }
 
     @Put('/:id', { summary: `Replace a ${resource.name}` })
     @Guard(AuthGuard)
+    @Transactional()
     async replace(@Param('id') id: number, @Body({ type: resource.create }) input: C): Promise<T> {
       return (await this.#service.replace(id, input)) ?? this.#notFound(id);
     }
@@ -85,6 +89,7 @@ export function CrudController<T, C extends object>(resource: CrudResource<C>): 
     @Delete('/:id', { summary: `Delete a ${resource.name}` })
     @Guard(AuthGuard, RolesGuard)
     @Roles('admin')
+    @Transactional()
     async remove(@Param('id') id: number): Promise<void> {
       if (!(await this.#service.remove(id))) this.#notFound(id);
     }
