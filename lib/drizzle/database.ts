@@ -154,8 +154,11 @@ export async function openDatabase<TDb = unknown>(options: DatabaseOptions): Pro
   }
   const onError = options.onError ?? ((err: unknown) => { console.error('Database connection error:', err); });
   const fields = fieldNames(options.schema);
-  const connection = postgres ? await openPostgres(url, options.schema, options.pool ?? {}, onError) : await openSqlite(url, options.schema);
-  const database = new Database<TDb>(connection, fields);
+  // The SQLite connection asks the database whether the query it is about to run belongs to the open transaction.
+  let database: Database<TDb> | undefined;
+  const context = { inTransaction: () => database?.inTransaction === true };
+  const connection = postgres ? await openPostgres(url, options.schema, options.pool ?? {}, onError) : await openSqlite(url, options.schema, context);
+  database = new Database<TDb>(connection, fields);
   if (options.migrations !== undefined) {
     try {
       await database.migrate(options.migrations);

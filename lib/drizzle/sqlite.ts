@@ -14,8 +14,12 @@ export function sqliteFile(url: string): string {
  * download at install). The database lives in this process's memory; after a burst of writes (one turn of the event
  * loop) it is written to its file, through a sibling file and a rename so that a crash never leaves half a file.
  * Never while a transaction is open: what the file holds is always committed.
+ *
+ * One connection serves the process, so a write issued outside a transaction while another request's transaction is
+ * open would run inside it, and vanish if it rolls back. Such a write is refused instead, as SQLite refuses a second
+ * writer ("database is locked": a 503 with Retry-After); reads go through.
  */
-export async function openSqlite(url: string, schema: Record<string, unknown> | undefined): Promise<Connection> {
+export async function openSqlite(url: string, schema: Record<string, unknown> | undefined, outside: { inTransaction(): boolean }): Promise<Connection> {
   let initSqlJs: typeof import('sql.js');
   let drizzle: typeof import('drizzle-orm/sql-js').drizzle;
   try {
@@ -56,10 +60,17 @@ export async function openSqlite(url: string, schema: Record<string, unknown> | 
     scheduled = true;
     setImmediate(save);
   };
+  const logQuery = (query: string): void => {
+    if (inTransaction > 0 && !outside.inTransaction() && !/^\s*(select|with)\b/i.test(query)) {
+      throw new Error('database is locked: another request holds a transaction on the embedded SQLite connection; retry, or mark this route @Transactional() too.');
+    }
+    schedule();
+  };
   const db = drizzle(client, {
     ...(schema === undefined ? {} : { schema }),
-    // Every query passes here: a cheap way to learn that one ran, then to look for changes once the loop turns.
-    logger: { logQuery: schedule },
+    // Every query passes here, synchronously, before it runs: to refuse a write that would land in another request's
+    // transaction, and to look for changes to save once the loop turns.
+    logger: { logQuery },
   });
 
   return {

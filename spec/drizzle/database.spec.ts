@@ -74,6 +74,15 @@ class LibraryController {
     return { inTransaction: this.lib.database.inTransaction };
   }
 
+  // Holds its transaction open until the spec opens the gate.
+  @Post('/held')
+  @Transactional()
+  async held(@Body() body: NewAuthor): Promise<void> {
+    await this.lib.db.insert(this.lib.t.authors).values({ penName: body.penName });
+    gate.entered();
+    await gate.open;
+  }
+
   // The unique violation happens inside the transaction: rolled back, and still a 409.
   @Post('/pair-duplicate')
   @Transactional()
@@ -82,6 +91,9 @@ class LibraryController {
     await this.lib.db.insert(this.lib.t.authors).values({ penName: body.penName });
   }
 }
+
+/** A gate the /held route waits at, with the transaction open. */
+const gate = { entered: () => {}, open: Promise.resolve() };
 
 function suite(dialect: 'sqlite' | 'postgres', url: () => Promise<string>): void {
   describe(`the conformance suite on ${dialect}`, () => {
@@ -198,6 +210,30 @@ describe('rivetjs/drizzle on embedded SQLite', () => {
       await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a write from outside while another request holds the one connection in a transaction, and lets reads through', async () => {
+    const database = await openDatabase<Db>({ url: ':memory:', schema: sqliteSchema, migrations: join(__dirname, 'fixtures', 'sqlite') });
+    const app = createApp({ controllers: [LibraryController], providers: database.providers, plugins: [database.plugin], logger: false });
+    try {
+      let release!: () => void;
+      const entered = new Promise<void>((resolve) => { gate.entered = resolve; });
+      gate.open = new Promise<void>((resolve) => { release = resolve; });
+      const held = app.inject({ method: 'POST', url: '/held', body: { penName: 'Held' } });
+      await entered;
+      // Without the refusal this insert would run inside /held's transaction, and vanish if it rolled back.
+      const refused = await app.inject({ method: 'POST', url: '/authors', body: { penName: 'Outside' } });
+      expect(refused.status).toBe(503);
+      expect(refused.headers['retry-after']).toBe('5');
+      expect((await app.inject({ method: 'GET', url: '/authors/count' })).status).toBe(200);
+      release();
+      expect((await held).status).toBe(204);
+      expect((await app.inject({ method: 'POST', url: '/authors', body: { penName: 'Outside' } })).status).toBe(201);
+      expect(JSON.parse((await app.inject({ method: 'GET', url: '/authors/count' })).body)).toEqual({ n: 2 });
+    } finally {
+      gate.open = Promise.resolve();
+      await app.close();
     }
   });
 
