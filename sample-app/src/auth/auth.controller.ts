@@ -1,4 +1,5 @@
 import { Body, Controller, Ctx, Get, Guard, HttpCode, NotFoundError, Post, RateLimit, signJwt, UnauthorizedError, type RequestContext } from 'rivetjs';
+import { Transactional } from 'rivetjs/drizzle';
 import { AppConfig } from '../config';
 import { AuthGuard, ISSUER } from './auth.guard';
 import { Credentials, type Session, type User } from './user.dto';
@@ -12,7 +13,9 @@ export class AuthController {
     private readonly config: AppConfig,
   ) {}
 
+  // Like every route that writes here, in a transaction (on SQLite, a write outside one is refused while another is open).
   @Post('/signup', { summary: 'Create an account (role "reader") and sign in' })
+  @Transactional()
   async signup(@Body() body: Credentials): Promise<Session> {
     return this.#session(await this.users.create(body.email, body.password));
   }
