@@ -65,14 +65,11 @@ export class Database<TDb = unknown> implements HealthIndicator {
     this.dialect = connection.dialect;
     this.root = connection.db as TDb;
     this.plugin = definePlugin({ name: 'database', around: aroundRoute(fields), onClose: () => this.close() });
-    let instrumented = false;
+    // Resolved at start-up by what injects it; the gauges go into that app's registry once (each app has its own).
     this.providers = [{
       provide: Database,
       useFactory: (container: DependencyContainer) => {
-        if (!instrumented) {
-          instrumented = true;
-          instrument(container, this.dialect, () => this.#connection.stats(), this.#counts);
-        }
+        instrument(container, this.dialect, () => this.#connection.stats(), this.#counts);
         return this;
       },
     }];

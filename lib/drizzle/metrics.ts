@@ -2,6 +2,9 @@ import type { DependencyContainer } from 'tsyringe';
 import { MetricsRegistry } from '../runtime/metrics';
 import type { Dialect, PoolStats } from './connection';
 
+// The registries that have the gauges already: the provider's factory runs on every resolution.
+const instrumented = new WeakSet<object>();
+
 /**
  * Adds the database's gauges to the app's registry when it serves metrics (`createApp({ metrics })`):
  * `db_pool_connections{state="total|idle|waiting"}`, and `db_transactions_total{outcome="commit|rollback"}`.
@@ -10,6 +13,8 @@ import type { Dialect, PoolStats } from './connection';
 export function instrument(container: DependencyContainer, dialect: Dialect, stats: () => PoolStats, counts: { commit: number; rollback: number }): void {
   if (!container.isRegistered(MetricsRegistry, true)) return;
   const registry = container.resolve(MetricsRegistry);
+  if (instrumented.has(registry)) return;
+  instrumented.add(registry);
   const { Gauge, Counter } = require('prom-client') as typeof import('prom-client');
   new Gauge({
     name: 'db_pool_connections',
