@@ -7,7 +7,7 @@ import { runBuildCommand } from './build';
 import { runClientCommand } from './client';
 import { runDevCommand } from './dev';
 import { GENERATORS, runGenerateCommand, type Generator } from './generate';
-import { PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type PackageManager, type ProjectTemplate } from './new';
+import { DATABASES, PACKAGE_MANAGERS, PROJECT_TEMPLATES, runNewCommand, type DatabaseKind, type PackageManager, type ProjectTemplate } from './new';
 import { runOpenApiCommand } from './openapi';
 import { runAsyncApiCommand } from './asyncapi';
 import { ownManifest } from './origin';
@@ -25,27 +25,29 @@ export function createProgram(): Command {
     .argument('<name>', 'directory to create; its name becomes the package name')
     .addOption(new Option('-t, --template <template>', 'project template').choices(PROJECT_TEMPLATES))
     .addOption(new Option('-p, --package-manager <pm>', 'package manager used to install').choices(PACKAGE_MANAGERS))
+    .addOption(new Option('--db <database>', 'database of the full template (implied by --db): sqlite, embedded (the default), or postgres').choices(DATABASES))
     .addOption(new Option('--esm', 'ES modules ("type": "module")').conflicts('cjs'))
     .addOption(new Option('--cjs', 'CommonJS (the default)').conflicts('esm'))
     .option('--no-install', 'do not install dependencies')
     .option('--git', 'run git init in the new directory')
     .option('-f, --force', 'write into a directory that is not empty')
     .option('--rivet <spec>', 'the rivetjs dependency spec, e.g. file:../rivetjs-0.1.0.tgz (default: ^<this version> when this CLI came from the registry; else the tarball it came from, or this copy packed into vendor/)')
-    .action(async (name: string, opts: { template?: ProjectTemplate; packageManager?: PackageManager; esm?: boolean; install: boolean; git?: boolean; force?: boolean; rivet?: string }) => {
+    .action(async (name: string, opts: { template?: ProjectTemplate; db?: DatabaseKind; packageManager?: PackageManager; esm?: boolean; install: boolean; git?: boolean; force?: boolean; rivet?: string }) => {
       const interactive = process.stdin.isTTY === true && process.stdout.isTTY === true;
       let { template, packageManager } = opts;
+      if (opts.db !== undefined) template ??= 'full';   // only the full template has a database
       if (interactive && (template === undefined || packageManager === undefined)) {
         // Loaded only in a terminal: scripted runs and CI never pay for the prompt library.
         const { select } = await import('@inquirer/prompts');
         template ??= await select({ message: 'Template', choices: [
           { value: 'minimal' as const, name: 'minimal: one controller, typed config, tests' },
-          { value: 'full' as const, name: 'full: JWT auth with roles, CRUD on SQLite, health, metrics, security headers, tests' },
+          { value: 'full' as const, name: 'full: JWT auth with roles, CRUD on Drizzle (SQLite, or PostgreSQL with --db postgres), health, metrics, security headers, tests' },
         ] });
         packageManager ??= await select({ message: 'Package manager', choices: PACKAGE_MANAGERS.map((value) => ({ value })) });
       }
       await runNewCommand({
         name, template: template ?? 'minimal', packageManager: packageManager ?? detectPackageManager(), esm: opts.esm === true,
-        install: opts.install, git: opts.git === true, force: opts.force === true, rivet: opts.rivet,
+        install: opts.install, git: opts.git === true, force: opts.force === true, rivet: opts.rivet, db: opts.db,
       });
     });
   program
@@ -170,6 +172,7 @@ export function createProgram(): Command {
   program.addHelpText('after', `
 Examples:
   $ rivet new my-api --template full --package-manager npm
+  $ rivet new shop --db postgres
   $ rivet new my-api --template minimal --no-install --rivet file:../rivetjs-0.1.0.tgz
   $ rivet generate resource books
   $ rivet generate guard admin

@@ -9,6 +9,25 @@ import { copyTemplate, TEMPLATES } from './scaffold';
 export const PROJECT_TEMPLATES = ['minimal', 'full'] as const;
 export type ProjectTemplate = (typeof PROJECT_TEMPLATES)[number];
 export const PACKAGE_MANAGERS = ['npm', 'pnpm', 'yarn'] as const;
+/** The databases of `rivet new --db`: embedded SQLite (no server) or PostgreSQL. */
+export const DATABASES = ['sqlite', 'postgres'] as const;
+export type DatabaseKind = (typeof DATABASES)[number];
+
+/** Per database: the driver packages, the default DATABASE_URL and what the template's tests run on. */
+export const DIALECTS: Record<DatabaseKind, { dependencies: Record<string, string>; devDependencies: Record<string, string>; url: (name: string) => string; testDatabase: string }> = {
+  sqlite: {
+    dependencies: { 'sql.js': '^1.13.0' },
+    devDependencies: { '@types/sql.js': '^1.4.9' },
+    url: () => 'data/app.sqlite',
+    testDatabase: "DATABASE_URL: ':memory:',   // a new in-memory database for each run",
+  },
+  postgres: {
+    dependencies: { pg: '^8.16.0' },
+    devDependencies: { '@types/pg': '^8.15.0' },
+    url: (name) => `postgres://postgres@localhost:5432/${name}`,
+    testDatabase: '...(process.env.DATABASE_URL === undefined ? {} : { DATABASE_URL: process.env.DATABASE_URL }),   // else .env\'s',
+  },
+};
 export type PackageManager = (typeof PACKAGE_MANAGERS)[number];
 
 /** Options of `rivet new`. */
@@ -16,6 +35,8 @@ export interface NewCommandOptions {
   /** The directory to create, relative to `cwd`; its base name becomes the package name. */
   name: string;
   template: ProjectTemplate;
+  /** The full template's database (default `sqlite`); the minimal template has none. */
+  db?: DatabaseKind;
   packageManager: PackageManager;
   /** `"type": "module"` in package.json (ES modules) instead of CommonJS. */
   esm: boolean;
@@ -50,6 +71,14 @@ export async function runNewCommand(options: NewCommandOptions): Promise<string>
   if (!(PROJECT_TEMPLATES as readonly string[]).includes(options.template)) {
     throw new Error(`Unknown template "${options.template}".\n  Fix: use --template ${PROJECT_TEMPLATES.join(' or --template ')}.`);
   }
+  const db = options.db ?? 'sqlite';
+  if (!(DATABASES as readonly string[]).includes(db)) {
+    throw new Error(`Unknown database "${db}".\n  Fix: use --db ${DATABASES.join(' or --db ')}.`);
+  }
+  const overlay = join(TEMPLATES, options.template, '_db', db);
+  if (options.db !== undefined && !existsSync(overlay)) {
+    throw new Error(`The ${options.template} template has no database, so --db ${db} does not apply.\n  Fix: use --template full --db ${db}, or leave --db out.`);
+  }
   if (existsSync(dir) && readdirSync(dir).length > 0 && !options.force) {
     throw new Error(`${dir} is not empty.\n  Fix: pick a new directory name, or pass --force to write into it (existing files with the same names are overwritten).`);
   }
@@ -59,13 +88,23 @@ export async function runNewCommand(options: NewCommandOptions): Promise<string>
     RIVET_DEPENDENCY: options.rivet ?? dependencySpec(options.origin ?? originOf(), dir, log),
     JWT_SECRET: generateSecret(),
     ADMIN_PASSWORD: generateSecret(18),
+    DATABASE_URL: DIALECTS[db].url(name),
+    DEFAULT_DATABASE_URL: DIALECTS[db].url(name),
+    TEST_DATABASE: DIALECTS[db].testDatabase,
   };
   const files = copyTemplate(join(TEMPLATES, options.template), dir, values);
+  const hasDb = existsSync(overlay);
+  if (hasDb) files.push(...copyTemplate(overlay, dir, values));
   const pkgFile = join(dir, 'package.json');
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as Record<string, unknown>;
   pkg.type = options.esm ? 'module' : 'commonjs';
+  if (hasDb) {
+    for (const key of ['dependencies', 'devDependencies'] as const) {
+      pkg[key] = Object.fromEntries(Object.entries({ ...(pkg[key] as Record<string, string>), ...DIALECTS[db][key] }).sort(([a], [b]) => a.localeCompare(b)));
+    }
+  }
   writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
-  log(`Created ${name} from the ${options.template} template in ${dir} (${files.length} files, ${options.esm ? 'ES modules' : 'CommonJS'}).`);
+  log(`Created ${name} from the ${options.template} template in ${dir} (${files.length} files, ${options.esm ? 'ES modules' : 'CommonJS'}${hasDb ? `, ${db === 'sqlite' ? 'embedded SQLite' : 'PostgreSQL'}` : ''}).`);
 
   const rel = relative(cwd, dir) || '.';
   const pm = options.packageManager;
@@ -83,6 +122,7 @@ export async function runNewCommand(options: NewCommandOptions): Promise<string>
     `  ${script('dev')}        # watch, rebuild and restart on save`,
     `  ${`${pm} test`.padEnd(script('dev').length)}        # build and run the tests`,
     `  ${script('build')} && ${pm} start`,
+    ...(hasDb && db === 'postgres' ? [`  (PostgreSQL: create the database, or set DATABASE_URL in .env; then ${script('db:migrate')})`] : []),
     ...(options.template === 'full' ? ['  (.env holds a freshly generated JWT_SECRET and ADMIN_PASSWORD; it is git-ignored)'] : []),
   ].join('\n'));
   return dir;

@@ -12,11 +12,15 @@ export function render(text: string, values: Readonly<Record<string, string>>): 
   return text.replace(/__([A-Z][A-Z0-9_]*[A-Z0-9])__/g, (whole, key: string) => values[key] ?? whole);
 }
 
+/** Folders of a template that `copyTemplate` leaves out: `_db/<dialect>/` are overlays `rivet new --db` copies on top. */
+const OVERLAYS = new Set(['_db']);
+
 /** Copies a template directory into `target`, rendering each file and file name; returns the written paths (relative). */
 export function copyTemplate(source: string, target: string, values: Readonly<Record<string, string>>): string[] {
   const written: string[] = [];
   const walk = (from: string, to: string, rel: string): void => {
     for (const name of readdirSync(from).sort()) {
+      if (rel === '' && OVERLAYS.has(name)) continue;
       const src = join(from, name);
       const outName = render(RENAMES[name] ?? name, values);
       if (statSync(src).isDirectory()) { walk(src, join(to, outName), join(rel, outName)); continue; }

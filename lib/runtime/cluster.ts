@@ -54,7 +54,7 @@ function startPrimary(count: number, options: ListenOptions, lifecycle: Lifecycl
     let listening = 0;
     const fork = (): void => {
       // Marked, so that its /metrics asks this primary for the whole cluster's (./cluster-metrics.ts).
-      const worker = cluster.fork({ [WORKER_ENV]: '1' });
+      const worker = cluster.fork({ [WORKER_ENV]: '1', RIVET_WORKER_COUNT: String(count) });
       workers.add(worker);
       worker.once('listening', (address) => {
         log.info({ worker: worker.id, pid: worker.process.pid }, 'worker listening');

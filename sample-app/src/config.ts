@@ -20,9 +20,12 @@ export class AppConfig {
   /** With ADMIN_PASSWORD, an account with the admin role is created at start-up if it does not exist. */
   @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
-  /** The SQLite file, relative to the working directory; created and migrated on first start. `:memory:` keeps nothing. */
-  @IsString() @IsNotEmpty() DATABASE_FILE: string = 'data/bookshelf.sqlite';
-  /** How many processes serve the port (`listen({ workers })`); with more than one, set REDIS_URL so that the live feed spans them. */
+  /**
+   * The database: `postgres://user:password@host:5432/bookshelf` for PostgreSQL, else an embedded SQLite file relative
+   * to the working directory (`:memory:` keeps nothing). Created and migrated on start, seeded when new.
+   */
+  @IsString() @IsNotEmpty() DATABASE_URL: string = 'data/bookshelf.sqlite';
+  /** Processes serving the port (`listen({ workers })`); more than 1 needs PostgreSQL, and REDIS_URL so that the live feed spans them. */
   @IsInt() @Min(1) @Max(64) WORKERS: number = 1;
   /** A Redis the processes share (`redis://host:6379`): the live review feed goes through its pub/sub. */
   @IsOptional() @Matches(/^rediss?:\/\//) REDIS_URL?: string;

@@ -33,12 +33,12 @@ afterEach(() => rmSync(out, { recursive: true, force: true }));
 describe('rivet client', () => {
   it('generates a client from the sample app that type-checks and calls the running app, problems included', async () => {
     // buildApp() is called without options, as the CLI does: keep its database in memory.
-    process.env.DATABASE_FILE = ':memory:';
+    process.env.DATABASE_URL = ':memory:';
     let file: string;
     try {
       file = await runClientCommand({ app: SAMPLE, export: 'buildApp', out });
     } finally {
-      delete process.env.DATABASE_FILE;
+      delete process.env.DATABASE_URL;
     }
     expect(file).toBe(join(out, 'index.ts'));
     const source = readFileSync(file, 'utf8');

@@ -29,7 +29,7 @@ describe('runGenerateCommand', () => {
     const controller = readFileSync(join(project, 'src/book-reviews/book-reviews.controller.ts'), 'utf8');
     expect(controller).toContain("@Controller('/book-reviews', { tags: ['book-reviews'] })");
     expect(controller).toContain('export class BookReviewsController');
-    expect(controller).toContain("import { CreateBookReview, UpdateBookReview } from './book-review.dto.js';");
+    expect(controller).toContain("import { CreateBookReview, UpdateBookReview, type BookReview } from './book-review.dto.js';");
     expect(controller).not.toMatch(/__[A-Z_]+__/);
     expect(lines[0]).toBe('Created book-reviews/book-review.dto.ts');
   });
@@ -48,6 +48,38 @@ describe('runGenerateCommand', () => {
     expect(readFileSync(join(project, 'src/books/books.controller.ts'), 'utf8')).toBe('mine');
     runGenerateCommand({ kind: 'resource', name: 'books', force: true, cwd: project, log });
     expect(readFileSync(join(project, 'src/books/books.controller.ts'), 'utf8')).toContain('BooksService');
+  });
+
+  it('writes a resource on the database of a full-template project: a guarded controller, a drizzle service, a table', () => {
+    mkdirSync(join(project, 'src/db'));
+    writeFileSync(join(project, 'src/db/database.ts'), "import { Database, openDatabase } from 'rivetjs/drizzle';\n");
+    writeFileSync(join(project, 'src/db/schema.ts'), "import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';\n");
+    runGenerateCommand({ kind: 'resource', name: 'BookReviews', force: false, cwd: project, log });
+    const controller = readFileSync(join(project, 'src/book-reviews/book-reviews.controller.ts'), 'utf8');
+    expect(controller).toContain('@Guard(AuthGuard, RolesGuard)');
+    expect(controller).toContain("list(@Query('limit', { type: Number, minimum: 1, maximum: 100, default: 20 }) limit: number, @Query('offset', { type: Number, minimum: 0, default: 0 }) offset: number): Promise<BookReview[]> {");
+    expect(controller).toContain("remove(@Param('id') id: number): Promise<void> {");
+    const service = readFileSync(join(project, 'src/book-reviews/book-reviews.service.ts'), 'utf8');
+    expect(service).toContain("import { bookReviews } from '../db/schema.js';");
+    expect(service).toContain('this.database.db.insert(bookReviews)');
+    expect(readFileSync(join(project, 'src/book-reviews/book-reviews.controller.test.ts'), 'utf8')).toContain("DATABASE_URL: ':memory:'");
+    expect(readFileSync(join(project, 'src/db/schema.ts'), 'utf8')).toContain("export const bookReviews = sqliteTable('book_reviews', {");
+    for (const file of ['controller', 'service', 'controller.test']) expect(readFileSync(join(project, `src/book-reviews/book-reviews.${file}.ts`), 'utf8')).not.toMatch(/__[A-Z_]+__/);
+    // No drizzle-kit installed in this bare project: it says what to run.
+    expect(lines).toContain('Added the book_reviews table to src/db/schema.ts');
+    expect(lines).toContain('Run npm run db:generate (after npm install) to write its migration into drizzle/.');
+
+    // Again with --force: the table is declared once.
+    runGenerateCommand({ kind: 'resource', name: 'BookReviews', force: true, cwd: project, log });
+    expect(readFileSync(join(project, 'src/db/schema.ts'), 'utf8').match(/export const bookReviews/g)).toHaveLength(1);
+    expect(lines).toContain('src/db/schema.ts already declares bookReviews: left as it is.');
+  });
+
+  it('keeps a resource in memory, with explicit return types, in a project without a database', () => {
+    runGenerateCommand({ kind: 'resource', name: 'books', force: false, cwd: project, log });
+    const controller = readFileSync(join(project, 'src/books/books.controller.ts'), 'utf8');
+    expect(controller).toContain("get(@Param('id') id: number): Book {");
+    expect(readFileSync(join(project, 'src/books/books.service.ts'), 'utf8')).toContain('private readonly items = new Map<number, Book>();');
   });
 
   it('refuses a name that does not start with a letter', () => {

@@ -32,6 +32,38 @@ describe('runNewCommand', () => {
     expect(JSON.parse(readFileSync(join(work, 'api/package.json'), 'utf8'))).toMatchObject({ type: 'module', dependencies: { rivetjs: '^0.1.0' } });
   });
 
+  it('writes the full template on embedded SQLite by default, and on PostgreSQL with db: postgres', async () => {
+    await runNewCommand(base({ name: 'lite', template: 'full', rivet: '^0.1.0' }));
+    await runNewCommand(base({ name: 'shop', template: 'full', db: 'postgres', rivet: '^0.1.0' }));
+    const lite = join(work, 'lite');
+    const shop = join(work, 'shop');
+    expect(readFileSync(join(lite, 'src/db/schema.ts'), 'utf8')).toContain("sqliteTable('users'");
+    expect(readFileSync(join(shop, 'src/db/schema.ts'), 'utf8')).toContain("pgTable('users'");
+    expect(readFileSync(join(lite, 'drizzle.config.ts'), 'utf8')).toContain("dialect: 'sqlite'");
+    expect(readFileSync(join(shop, 'drizzle.config.ts'), 'utf8')).toContain("dialect: 'postgresql'");
+    expect(readFileSync(join(lite, 'drizzle/0000_init.sql'), 'utf8')).toContain('CREATE TABLE `todos`');
+    expect(readFileSync(join(shop, 'drizzle/0000_init.sql'), 'utf8')).toContain('CREATE TABLE "todos"');
+    expect(readFileSync(join(lite, '.env'), 'utf8')).toMatch(/^DATABASE_URL=data\/app\.sqlite$/m);
+    expect(readFileSync(join(shop, '.env'), 'utf8')).toMatch(/^DATABASE_URL=postgres:\/\/postgres@localhost:5432\/shop$/m);
+    expect(readFileSync(join(lite, 'src/app.test.ts'), 'utf8')).toContain("DATABASE_URL: ':memory:'");
+    const liteDeps = JSON.parse(readFileSync(join(lite, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string>; scripts: Record<string, string> };
+    const shopDeps = JSON.parse(readFileSync(join(shop, 'package.json'), 'utf8')) as typeof liteDeps;
+    expect(Object.keys(liteDeps.dependencies)).toEqual(['class-transformer', 'class-validator', 'drizzle-orm', 'reflect-metadata', 'rivetjs', 'sql.js', 'tsyringe']);
+    expect(Object.keys(shopDeps.dependencies)).toEqual(['class-transformer', 'class-validator', 'drizzle-orm', 'pg', 'reflect-metadata', 'rivetjs', 'tsyringe']);
+    expect(shopDeps.devDependencies).toHaveProperty('drizzle-kit');
+    expect(shopDeps.scripts).toMatchObject({ 'db:generate': 'drizzle-kit generate', 'db:migrate': 'npm run build && node dist/db/migrate.js' });
+    for (const dir of [lite, shop]) {
+      expect(existsSync(join(dir, '_db'))).toBe(false);
+      expect(readFileSync(join(dir, 'src/db/database.ts'), 'utf8')).toContain("from 'rivetjs/drizzle'");
+    }
+    expect(lines.join('\n')).toContain('(PostgreSQL: create the database, or set DATABASE_URL in .env; then npm run db:migrate)');
+  });
+
+  it('refuses --db for the minimal template, which has no database', async () => {
+    await expect(runNewCommand(base({ db: 'postgres', rivet: '^0.1.0' }))).rejects.toThrow('The minimal template has no database, so --db postgres does not apply.\n  Fix: use --template full --db postgres, or leave --db out.');
+    expect(existsSync(join(work, 'api'))).toBe(false);
+  });
+
   it('refuses a non-empty directory unless forced', async () => {
     mkdirSync(join(work, 'api'));
     writeFileSync(join(work, 'api/notes.txt'), 'x');
@@ -59,6 +91,11 @@ describe('rivet CLI', () => {
     const { out } = await parse(['--help']);
     for (const c of ['new', 'generate', 'dev', 'routes', 'openapi', 'client', 'secret']) expect(out).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
     expect(out).toContain('$ rivet new my-api --template full');
+  });
+
+  it('offers --db sqlite|postgres', async () => {
+    expect((await parse(['new', 'x', '--db', 'mysql'])).out).toContain("argument 'mysql' is invalid. Allowed choices are sqlite, postgres.");
+    expect((await parse(['new', '--help'])).out).toMatch(/--db <database> +database of the full template/);
   });
 
   it('rejects an unknown template and conflicting module flags', async () => {

@@ -1,22 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { describeRedis, startRedis, type RedisServer } from '../helpers/redis';
+import { hasPostgres, startPostgres, type PostgresServer } from '../helpers/postgres';
+import { hasRedis, startRedis, type RedisServer } from '../helpers/redis';
 import { openSse, type SseClient } from '../helpers/sse';
 
 /**
- * The sample app's live review feed with `WORKERS=2` and `REDIS_URL`: a review posted to one worker reaches the
- * `GET /reviews/live` clients of both. node:cluster deals connections to the workers in turn, so four streams
+ * The sample app's live review feed with `WORKERS=2` and `REDIS_URL`, on PostgreSQL (embedded SQLite refuses several
+ * workers): a review posted to one worker reaches the `GET /reviews/live` clients of both. node:cluster deals connections to the workers in turn, so four streams
  * opened one after the other sit on both workers.
  */
-describeRedis('sample app: the live feed across two workers', () => {
+(hasRedis && hasPostgres ? describe : describe.skip)('sample app: the live feed across two workers', () => {
   let redis: RedisServer;
+  let postgres: PostgresServer;
   let primary: ChildProcess;
   let url: string;
   beforeAll(async () => {
     redis = await startRedis();
+    postgres = await startPostgres();
+    const database = await postgres.createDatabase('bookshelf');
     primary = spawn(process.execPath, [join(__dirname, '../pubsub/fixtures/sample-main.js')], {
-      env: { ...process.env, PORT: '0', WORKERS: '2', REDIS_URL: redis.url, DATABASE_FILE: ':memory:', API_KEY: 'workers-key', LOG_LEVEL: 'warn', JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters!' },
+      env: { ...process.env, PORT: '0', WORKERS: '2', REDIS_URL: redis.url, DATABASE_URL: database, API_KEY: 'workers-key', LOG_LEVEL: 'warn', JWT_SECRET: 'a-jwt-secret-of-at-least-32-characters!' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     url = await new Promise<string>((resolve, reject) => {
@@ -38,6 +42,7 @@ describeRedis('sample app: the live feed across two workers', () => {
       await exited;
     }
     await redis.stop();
+    await postgres.stop();
   });
 
   it('sends each review, posted to either worker, to every stream once', async () => {

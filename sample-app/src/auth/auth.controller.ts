@@ -1,4 +1,5 @@
 import { Body, ConflictError, Controller, Ctx, Get, Guard, HttpCode, NotFoundError, Post, RateLimit, signJwt, Throws, UnauthorizedError, type RequestContext } from 'rivetjs';
+import { Transactional } from 'rivetjs/drizzle';
 import { AppConfig } from '../config';
 import { AuthGuard, ISSUER } from './auth.guard';
 import { Credentials, type Session, type User } from './user.dto';
@@ -12,8 +13,11 @@ export class AuthController {
     private readonly config: AppConfig,
   ) {}
 
-  // The repository throws the 409 when the email is taken; analysis reads the handler, not the repository: say it here.
+  // Like every route that writes here, in a transaction (on SQLite, a write outside one is refused while another is
+  // open). A taken email is the database's unique constraint, answered as a 409 by rivetjs/drizzle; the analysis of
+  // thrown errors reads the handler, not the database: say it here.
   @Post('/signup', { summary: 'Create an account (role "reader") and sign in' })
+  @Transactional()
   @Throws(ConflictError)
   async signup(@Body() body: Credentials): Promise<Session> {
     return this.#session(await this.users.create(body.email, body.password));
@@ -31,9 +35,9 @@ export class AuthController {
 
   @Get('/me', { summary: 'The signed-in account' })
   @Guard(AuthGuard)
-  me(@Ctx() ctx: RequestContext): User {
+  async me(@Ctx() ctx: RequestContext): Promise<User> {
     const claims = ctx.state.user as { sub?: string };
-    const user = claims.sub === undefined ? undefined : this.users.find(Number(claims.sub));
+    const user = claims.sub === undefined ? undefined : await this.users.find(Number(claims.sub));
     if (user === undefined) throw new NotFoundError('No account: API keys are not accounts, and this one may have been removed.');
     return user;
   }

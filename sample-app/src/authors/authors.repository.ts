@@ -1,16 +1,13 @@
+import { Database } from 'rivetjs/drizzle';
 import { injectable } from 'tsyringe';
-import { SqlRepository } from '../common/repository';
-import { Database, type Row } from '../db/database';
+import { DrizzleRepository } from '../common/repository';
+import { tablesOf, type Db } from '../db/database';
 import type { Author, CreateAuthor } from './author.dto';
 
-/** The authors table; its seed rows come from a migration (src/db/migrations.ts). */
+/** The authors table; its sample rows come from the seed (src/db/seed.ts). */
 @injectable()
-export class AuthorsRepository extends SqlRepository<Author, CreateAuthor> {
-  constructor(db: Database) {
-    super(db, 'authors', ['name', 'born']);
-  }
-
-  protected fromRow(row: Row): Author {
-    return { id: Number(row.id), name: String(row.name), born: row.born === null ? null : Number(row.born) };
+export class AuthorsRepository extends DrizzleRepository<Author, CreateAuthor> {
+  constructor(database: Database<Db>) {
+    super(database, tablesOf(database).authors, ['name', 'born']);
   }
 }

@@ -25,7 +25,7 @@ export class BooksController extends CrudController<Book, CreateBook>({ name: 'b
     @Query('limit', { type: Number, minimum: 1, maximum: 100, default: 20 }) limit: number,
     @Query('offset', { type: Number, minimum: 0, default: 0 }) offset: number,
     @Query() filter: BookFilter = new BookFilter(),
-  ): Page<Book> {
+  ): Promise<Page<Book>> {
     return this.books.search(filter, limit, offset);
   }
 }

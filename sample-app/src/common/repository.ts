@@ -1,5 +1,7 @@
-import type { SqlValue } from 'sql.js';
-import type { Database, Row } from '../db/database';
+import { asc, count, eq, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { Database } from 'rivetjs/drizzle';
+import type { Db } from '../db/database';
 
 /** One page of a list, with what the client needs to ask for the next one. */
 export interface Page<T> {
@@ -11,79 +13,72 @@ export interface Page<T> {
 
 /** What the generic CRUD controller needs from a resource's service. */
 export interface CrudService<T, C> {
-  list(limit: number, offset: number): Page<T>;
-  find(id: number): T | undefined;
-  create(input: C): T;
+  list(limit: number, offset: number): Promise<Page<T>>;
+  find(id: number): Promise<T | undefined>;
+  create(input: C): Promise<T>;
   /** `undefined` when there is nothing with this id. */
-  replace(id: number, input: C): T | undefined;
+  replace(id: number, input: C): Promise<T | undefined>;
   /** `false` when there was nothing with this id. */
-  remove(id: number): boolean;
+  remove(id: number): Promise<boolean>;
 }
 
+/** A table with an integer `id` primary key. */
+export type TableWithId = PgTable & { id: PgColumn };
+
 /**
- * A repository on one SQLite table, with the five CRUD operations written once. A subclass names its table
- * and columns and turns a row into its record type. Each app gets its own instance (Rivet's DI makes one
- * singleton per app) on the database the app was built with.
- *
- * Table and column names come from the subclass's code, never from a request; every value is bound with `?`.
+ * A repository on one table, with the five CRUD operations written once in drizzle. A subclass names its table
+ * and the input fields it stores. Each app gets its own instance (Rivet's DI makes one singleton per app) on the
+ * database the app was built with; `database.db` is the request's transaction inside a `@Transactional()` route.
  */
-export abstract class SqlRepository<T extends { id: number }, C extends object> implements CrudService<T, C> {
-  readonly #insert: string;
-  readonly #update: string;
-
-  /**
-   * `fields` are the input's properties stored, in order; a column is named like its field unless `columns`
-   * says otherwise (`{ bookId: 'book_id' }`).
-   */
+export abstract class DrizzleRepository<T extends { id: number }, C extends object> implements CrudService<T, C> {
   constructor(
-    protected readonly db: Database,
-    protected readonly table: string,
-    private readonly fields: readonly (keyof C & string)[],
-    columns: Partial<Record<keyof C & string, string>> = {},
-  ) {
-    const names = fields.map((f) => columns[f] ?? f);
-    this.#insert = `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`;
-    this.#update = `UPDATE ${table} SET ${names.map((c) => `${c} = ?`).join(', ')} WHERE id = ?`;
+    protected readonly database: Database<Db>,
+    protected readonly table: TableWithId,
+    private readonly fields: readonly (keyof C & keyof T & string)[],
+  ) {}
+
+  protected get db(): Db {
+    return this.database.db;
   }
 
-  list(limit: number, offset: number): Page<T> {
-    return this.page('', [], limit, offset);
+  list(limit: number, offset: number): Promise<Page<T>> {
+    return this.page(undefined, limit, offset);
   }
 
-  find(id: number): T | undefined {
-    const row = this.db.get(`SELECT * FROM ${this.table} WHERE id = ?`, [id]);
-    return row === undefined ? undefined : this.fromRow(row);
+  async find(id: number): Promise<T | undefined> {
+    const [row] = await this.db.select().from(this.table as PgTable).where(eq(this.table.id, id));
+    return row as T | undefined;
   }
 
-  create(input: C): T {
-    const { lastId } = this.db.run(this.#insert, this.values(input));
-    return this.find(lastId)!;
+  async create(input: C): Promise<T> {
+    const [row] = await this.db.insert(this.table).values(this.values(input) as never).returning();
+    return row as T;
   }
 
-  replace(id: number, input: C): T | undefined {
-    return this.db.run(this.#update, [...this.values(input), id]).changes === 0 ? undefined : this.find(id);
+  async replace(id: number, input: C): Promise<T | undefined> {
+    const [row] = await this.db.update(this.table).set(this.values(input) as never).where(eq(this.table.id, id)).returning();
+    return row as T | undefined;
   }
 
-  remove(id: number): boolean {
-    return this.db.run(`DELETE FROM ${this.table} WHERE id = ?`, [id]).changes > 0;
+  async remove(id: number): Promise<boolean> {
+    const rows = await this.db.delete(this.table).where(eq(this.table.id, id)).returning({ id: this.table.id });
+    return rows.length > 0;
   }
 
-  /** One page of the rows matching `where` (SQL with `?` placeholders, or empty), in id order, with the total. */
-  protected page(where: string, params: SqlValue[], limit: number, offset: number): Page<T> {
-    const filter = where === '' ? '' : ` WHERE ${where}`;
-    const total = Number(this.db.get(`SELECT COUNT(*) AS n FROM ${this.table}${filter}`, params)?.n ?? 0);
-    const items = this.db.all(`SELECT * FROM ${this.table}${filter} ORDER BY id LIMIT ? OFFSET ?`, [...params, limit, offset]).map((r) => this.fromRow(r));
-    return { items, total, limit, offset };
+  /** One page of the rows matching `where` (or all), in id order, with the total. */
+  protected async page(where: SQL | undefined, limit: number, offset: number): Promise<Page<T>> {
+    const [{ n }] = await this.db.select({ n: count() }).from(this.table as PgTable).where(where);
+    const items = await this.db.select().from(this.table as PgTable).where(where).orderBy(asc(this.table.id)).limit(limit).offset(offset);
+    return { items: items as T[], total: Number(n), limit, offset };
   }
 
   /**
-   * The stored values, in field order. Only the declared fields are read: the input is a DTO instance, and
-   * storing it as is would keep whatever else it carries.
+   * The stored values: only the declared fields are read, since the input is a DTO instance and storing it as is
+   * would keep whatever else it carries.
    */
-  private values(input: C): SqlValue[] {
-    return this.fields.map((f) => (input[f] ?? null) as SqlValue);
+  private values(input: C): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const f of this.fields) out[f] = input[f] ?? null;
+    return out;
   }
-
-  /** Builds the record a route returns from a row. */
-  protected abstract fromRow(row: Row): T;
 }

@@ -20,7 +20,7 @@ export class ReviewsController extends CrudController<Review, CreateReview>({ na
     @Query('limit', { type: Number, minimum: 1, maximum: 100, default: 20 }) limit: number,
     @Query('offset', { type: Number, minimum: 0, default: 0 }) offset: number,
     @Query() filter: ReviewFilter = new ReviewFilter(),
-  ): Page<Review> {
+  ): Promise<Page<Review>> {
     return this.reviews.search(filter, limit, offset);
   }
 

@@ -4,11 +4,13 @@ import type { App } from 'rivetjs';
 import { createContractCheck } from 'rivetjs/testing';
 import { buildApp } from './app.js';
 
+// Emails of this run only, so that the tests also pass on a database that outlives them (PostgreSQL).
+const RUN = `${Date.now().toString(36)}${process.pid}`;
 const ENV = {
   JWT_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
-  DATABASE_FILE: ':memory:',
+  __TEST_DATABASE__
   LOG_LEVEL: 'silent',
-  ADMIN_EMAIL: 'admin@example.com',
+  ADMIN_EMAIL: `admin-${RUN}@example.com`,
   ADMIN_PASSWORD: 'admin-password-for-tests',
 };
 
@@ -56,7 +58,7 @@ describe('__APP_NAME__', () => {
   });
 
   test('creates, reads, updates and lists a todo for a signed-up user', async () => {
-    const token = await signup('ada@example.com');
+    const token = await signup(`ada-${RUN}@example.com`);
     const created = await call('POST', '/todos', { token, body: { title: 'write tests' } });
     assert.equal(created.status, 201);
     assert.equal(created.body.title, 'write tests');
@@ -67,19 +69,27 @@ describe('__APP_NAME__', () => {
   });
 
   test('answers 422 with the location of each invalid field', async () => {
-    const token = await signup('bob@example.com');
+    const token = await signup(`bob-${RUN}@example.com`);
     const res = await call('POST', '/todos', { token, body: { title: '' } });
     assert.equal(res.status, 422);
     assert.deepEqual(res.body.errors.map((e: { loc: string[] }) => e.loc), [['body', 'title']]);
   });
 
   test('lets only admins delete', async () => {
-    const token = await signup('carol@example.com');
+    const token = await signup(`carol-${RUN}@example.com`);
     const todo = (await call('POST', '/todos', { token, body: { title: 'mine' } })).body;
     assert.equal((await call('DELETE', `/todos/${todo.id}`, { token })).status, 403);
     const admin = await login(ENV.ADMIN_EMAIL, ENV.ADMIN_PASSWORD);
     assert.equal((await call('DELETE', `/todos/${todo.id}`, { token: admin })).status, 204);
     assert.equal((await call('GET', `/todos/${todo.id}`, { token })).status, 404);
+  });
+
+  test('answers 409 naming the field when the email is taken, in any case, and creates nothing', async () => {
+    await signup(`dave-${RUN}@example.com`);
+    const res = await call('POST', '/auth/signup', { body: { email: `DAVE-${RUN}@example.com`, password: 'another long password' } });
+    assert.equal(res.status, 409);
+    assert.deepEqual(res.body.errors, [{ loc: ['body', 'email'], msg: 'is already taken', type: 'unique' }]);
+    assert.equal((await call('POST', '/auth/login', { body: { email: `dave-${RUN}@example.com`, password: 'another long password' } })).status, 401);
   });
 
   test('refuses a wrong password', async () => {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { createApp, loadConfig, type App } from 'rivetjs';
-import { UsersService } from './auth/users.service.js';
 import { AppConfig } from './config.js';
-import { Database } from './db/database.js';
+import { openAppDatabase } from './db/database.js';
+import { ensureAdmin } from './db/seed.js';
 
 /**
  * Builds the app without listening: main.ts listens, tests call app.inject() or listen on port 0.
@@ -10,24 +10,22 @@ import { Database } from './db/database.js';
  */
 export async function buildApp(env?: Record<string, string | undefined>): Promise<App> {
   const config = loadConfig(AppConfig, { env });
-  const db = await Database.open(config.DATABASE_FILE);
+  const database = await openAppDatabase(config.DATABASE_URL);
   const app = createApp({
     // Every *.controller file under this directory (src/ under ts tools, dist/ once built) is mounted.
     controllers: './**/*.controller.{ts,js}',
-    providers: [{ provide: AppConfig, useValue: config }, { provide: Database, useValue: db }],
+    // `Database` (rivetjs/drizzle) is injected into the services; its plugin answers constraint violations as problems
+    // (a taken email: 409 naming the field) and closes the database when the app closes.
+    providers: [{ provide: AppConfig, useValue: config }, ...database.providers],
+    plugins: [database.plugin],
     openapi: { title: '__APP_NAME__', version: '0.1.0' },
     logger: { level: config.LOG_LEVEL },
     requestId: true,
     securityHeaders: true,
-    health: { checks: { database: () => db.ping() } },
+    health: { checks: { database } },
     metrics: true,
     shutdown: true,
   });
-  if (config.ADMIN_EMAIL !== undefined && config.ADMIN_PASSWORD !== undefined) {
-    const users = app.container.resolve(UsersService);
-    if ((await users.verify(config.ADMIN_EMAIL, config.ADMIN_PASSWORD)) === undefined) {
-      await users.create(config.ADMIN_EMAIL, config.ADMIN_PASSWORD, 'admin').catch(() => undefined);   // taken: keep the existing account
-    }
-  }
+  await ensureAdmin(database, config);   // from ADMIN_EMAIL/ADMIN_PASSWORD, when set; idempotent
   return app;
 }

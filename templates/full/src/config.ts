@@ -7,8 +7,8 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent' = 'info';
   /** HS256 key: at least 32 characters (`npx rivet secret` prints one). */
   @IsString() @MinLength(32) JWT_SECRET!: string;
-  /** The SQLite file; `:memory:` keeps nothing (tests). */
-  @IsString() DATABASE_FILE: string = 'data/app.sqlite';
+  /** The database: an SQLite file (`:memory:` keeps nothing), or `postgres://user:password@host:5432/name`. */
+  @IsString() DATABASE_URL: string = '__DEFAULT_DATABASE_URL__';
   @IsOptional() @IsEmail() ADMIN_EMAIL?: string;
   @IsOptional() @IsString() @MinLength(12) ADMIN_PASSWORD?: string;
 }

@@ -1,37 +1,38 @@
-import { injectable } from 'tsyringe';
+import { and, asc, eq } from 'drizzle-orm';
 import { NotFoundError } from 'rivetjs';
-import { Database, type Row } from '../db/database.js';
+import { injectable } from 'tsyringe';
+import { Database, type Db } from '../db/database.js';
+import { todos } from '../db/schema.js';
 import type { CreateTodo, Todo, UpdateTodo } from './todo.dto.js';
 
-const toTodo = (row: Row): Todo => ({ id: Number(row.id), title: String(row.title), done: row.done === 1, ownerId: Number(row.owner_id) });
-
+/** Todos in the database. `database.db` is the request's transaction inside a `@Transactional()` route. */
 @injectable()
 export class TodosService {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly database: Database<Db>) {}
 
-  list(ownerId: number, limit: number, offset: number): Todo[] {
-    return this.db.all('SELECT * FROM todos WHERE owner_id = ? ORDER BY id LIMIT ? OFFSET ?', [ownerId, limit, offset]).map(toTodo);
+  list(ownerId: number, limit: number, offset: number): Promise<Todo[]> {
+    return this.database.db.select().from(todos).where(eq(todos.ownerId, ownerId)).orderBy(asc(todos.id)).limit(limit).offset(offset);
   }
 
-  get(id: number, ownerId?: number): Todo {
-    const row = this.db.get('SELECT * FROM todos WHERE id = ?', [id]);
-    if (row === undefined || (ownerId !== undefined && Number(row.owner_id) !== ownerId)) throw new NotFoundError(`todo ${id} does not exist`);
-    return toTodo(row);
+  async get(id: number, ownerId?: number): Promise<Todo> {
+    const [todo] = await this.database.db.select().from(todos).where(eq(todos.id, id));
+    if (todo === undefined || (ownerId !== undefined && todo.ownerId !== ownerId)) throw new NotFoundError(`todo ${id} does not exist`);
+    return todo;
   }
 
-  create(ownerId: number, input: CreateTodo): Todo {
-    const { lastId } = this.db.run('INSERT INTO todos (title, done, owner_id) VALUES (?, ?, ?)', [input.title, input.done === true ? 1 : 0, ownerId]);
-    return this.get(lastId);
+  async create(ownerId: number, input: CreateTodo): Promise<Todo> {
+    const [todo] = await this.database.db.insert(todos).values({ title: input.title, done: input.done ?? false, ownerId }).returning();
+    return todo;
   }
 
-  update(id: number, ownerId: number, input: UpdateTodo): Todo {
-    const todo = this.get(id, ownerId);
-    const next = { title: input.title ?? todo.title, done: input.done ?? todo.done };
-    this.db.run('UPDATE todos SET title = ?, done = ? WHERE id = ?', [next.title, next.done ? 1 : 0, id]);
-    return { ...todo, ...next };
+  async update(id: number, ownerId: number, input: UpdateTodo): Promise<Todo> {
+    const [todo] = await this.database.db.update(todos).set({ title: input.title, done: input.done }).where(and(eq(todos.id, id), eq(todos.ownerId, ownerId))).returning();
+    if (todo === undefined) throw new NotFoundError(`todo ${id} does not exist`);
+    return todo;
   }
 
-  remove(id: number): void {
-    if (this.db.run('DELETE FROM todos WHERE id = ?', [id]).changes === 0) throw new NotFoundError(`todo ${id} does not exist`);
+  async remove(id: number): Promise<void> {
+    const removed = await this.database.db.delete(todos).where(eq(todos.id, id)).returning({ id: todos.id });
+    if (removed.length === 0) throw new NotFoundError(`todo ${id} does not exist`);
   }
 }
