@@ -34,7 +34,7 @@ export function startupBanner(app: Pick<App, 'routes'>, url: string, options: Ba
   const routes = app.routes();
   const builtIn = (feature: string): string | undefined => routes.filter((r) => r.builtIn === true && r.handler === feature).map((r) => r.path)[0];
   const lines = [`${options.name ?? 'Rivet'} listening on ${url}`];
-  const links: [string, string | undefined][] = [['API docs', builtIn('docs')], ['OpenAPI', builtIn('openapi')], ['Health', builtIn('health')], ['Metrics', builtIn('metrics')]];
+  const links: [string, string | undefined][] = [['API docs', builtIn('docs')], ['OpenAPI', builtIn('openapi')], ['AsyncAPI', builtIn('asyncapi')], ['Health', builtIn('health')], ['Metrics', builtIn('metrics')]];
   for (const [label, path] of links) if (path !== undefined) lines.push(`  ${`${label}:`.padEnd(10)}${url}${path}`);
   if (options.routes ?? process.env.NODE_ENV === 'development') lines.push('', routeTable(routes));
   return lines.join('\n');

@@ -19,6 +19,10 @@ export function builtInPlugins(options: NormalizedOptions, container: Dependency
   // Runtime first: the lifecycle, then request ids, access log and metrics, so every later plugin's answers carry
   // an id and are logged and counted; the handler timeout wraps every later route wrapper.
   const plugins: Plugin[] = [...runtimePlugins(withScaleChecks(options.runtime, options.scale), container, options.errors)];
+  // The OpenAPI pages: served routes only (no stage runs per request), made once the controller routes are compiled,
+  // and listed first among the built-in routes.
+  const docs = docsPlugin(options.openapi, options.docs, options.errors);
+  if (docs !== null) plugins.unshift(docs);
   // Security next (lib/security/features.ts has the inner order): headers and CORS before routing, so that even
   // a 404 carries them; then request limits, rate limits and the session around each route, before its guards.
   plugins.push(...securityPlugins(options.security, options.store, options.errors));
@@ -32,10 +36,8 @@ export function builtInPlugins(options: NormalizedOptions, container: Dependency
   // Output: negotiation, compression, @Cache and @Paginate change each route's writer; registers the injectable
   // CacheService before any controller is resolved.
   plugins.push(responsesPlugin(options, container));
-  // Served routes only (no request hook), labelled by the runtime plugins above: static files, the OpenAPI pages.
+  // Served routes only (no request hook), labelled by the runtime plugins above.
   const files = staticPlugin(options.static, options.compression, options.errors);
   if (files !== null) plugins.push(files);
-  const docs = docsPlugin(options.openapi, options.docs, options.errors);
-  if (docs !== null) plugins.push(docs);
   return plugins;
 }

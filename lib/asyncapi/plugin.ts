@@ -19,7 +19,8 @@ export function asyncApiPath(openapi: NormalizedOpenApi | null): string | null {
 
 /**
  * The AsyncAPI 3.0 document of the app's gateways and `@Sse` routes: built once at start-up and served beside
- * `/openapi.json` when the OpenAPI document is served; always available to `rivet asyncapi`.
+ * `/openapi.json` when the OpenAPI document is served and the app has gateways or `@Sse` routes; always available
+ * to `rivet asyncapi`.
  */
 export function asyncApiPlugin(openapi: NormalizedOpenApi | null, gateways: readonly Function[], container: DependencyContainer): Plugin {
   const sse: SseRouteInfo[] = [];
@@ -41,14 +42,15 @@ export function asyncApiPlugin(openapi: NormalizedOpenApi | null, gateways: read
     check(route) {
       sse.push({ path: route.path, controller: route.controller.name, handler: route.handler, summary: route.options.summary, description: route.options.description });
     },
-    routes: path === null ? [] : [{
+    // Served when there is something to describe: called once the controller routes (and their @Sse ones) are compiled.
+    routes: () => (path === null || (gateways.length === 0 && sse.length === 0) ? [] : [{
       method: 'GET',
       path,
       handler: (req, res) => {
         res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body!.length, 'cache-control': 'no-cache' });
         res.end(req.method === 'HEAD' ? undefined : body);
       },
-    }],
+    }]),
     attach() {
       // Every route was compiled (and seen by check) before attach: the document is final.
       if (path !== null) body = Buffer.from(JSON.stringify(build()));

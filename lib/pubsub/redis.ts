@@ -63,8 +63,10 @@ export class RedisPubSub implements PubSub {
       this.client = new IORedis(options.url, { maxRetriesPerRequest: 2, ...options.options });
       this.#owned = true;
     }
-    // Subscriber mode takes the whole connection: a second one, which resubscribes by itself after a reconnect.
-    this.#subscriber = this.client.duplicate({ maxRetriesPerRequest: null });
+    // Subscriber mode takes the whole connection: a second one, which resubscribes by itself after a reconnect. No
+    // ready check on it: that check is an INFO, which Redis refuses on a connection in subscriber mode, and ioredis
+    // sent it after a subscription made while the connection was still coming up ("Connection in subscriber mode").
+    this.#subscriber = this.client.duplicate({ maxRetriesPerRequest: null, enableReadyCheck: false });
     const report = (err: unknown): void => this.onError?.(err);
     if (this.#owned) this.client.on('error', report);
     this.#subscriber.on('error', report);

@@ -69,6 +69,11 @@ export interface PostgresServer {
  * initdb into a temporary folder, then the server in the foreground (its socket in that folder, TCP on 127.0.0.1 only,
  * no fsync: nothing here needs to survive a crash). Resolves once it accepts connections. One per spec file.
  */
+// Servers this test file started: stopped by this root hook should a spec's own afterAll fail first (a running child
+// would keep jest from exiting).
+const running = new Set<ChildProcess>();
+afterAll(() => { for (const proc of running) proc.kill('SIGKILL'); });
+
 export async function startPostgres(): Promise<PostgresServer> {
   if (BIN === undefined) throw new Error('PostgreSQL is not installed.');
   const dir = mkdtempSync(join(tmpdir(), 'rivet-pg-'));
@@ -87,6 +92,8 @@ export async function startPostgres(): Promise<PostgresServer> {
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'];
     const proc = spawn(join(BIN!, 'postgres'), args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir, ...runAs });
     child = proc;
+    running.add(proc);
+    proc.once('exit', () => running.delete(proc));
     try {
       await new Promise<void>((resolve, reject) => {
         let out = '';

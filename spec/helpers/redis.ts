@@ -8,6 +8,11 @@ if (!hasRedis && process.env.CI !== undefined) throw new Error('redis-server is 
 /** Describes Redis specs, skipped (with this reason) only off CI when redis-server is not installed. */
 export const describeRedis = hasRedis ? describe : describe.skip; // skipped only when redis-server is absent outside CI
 
+// Servers this test file started. Should a spec's own afterAll fail before stopping one (a failed beforeAll leaves it
+// nothing to close), this root hook still stops it: a running child would keep jest from exiting.
+const running = new Set<ChildProcess>();
+afterAll(() => { for (const child of running) child.kill('SIGKILL'); });
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -29,6 +34,8 @@ export interface RedisServer { url: string; port: number; stop(): Promise<void> 
 export async function startRedis(attempts = 5): Promise<RedisServer> {
   const port = await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   try {
     await new Promise<void>((resolve, reject) => {
       let out = '';
