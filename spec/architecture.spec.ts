@@ -24,7 +24,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   runtime: ['errors', 'metadata', 'decorators', 'router', 'pipeline', 'http', 'di', 'store'],
   discovery: ['errors', 'metadata'],
   config: ['errors', 'pipeline'],
-  pubsub: ['errors', 'pipeline', 'realtime'],
+  pubsub: ['errors', 'pipeline', 'realtime', 'store'],
   jobs: ['errors', 'metadata', 'pipeline', 'di', 'runtime'],
   asyncapi: ['errors', 'metadata', 'pipeline', 'openapi', 'realtime'],
 };

@@ -1,9 +1,10 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { RivetError } from '../errors/rivet-error';
+import { connectRedis, type RedisConnection } from '../store/redis-connection';
 import type { PubSub, PubSubListener, PubSubMessage, PublishOptions } from './pubsub';
 
 /** How `RedisPubSub` connects: a URL (it owns the connections) or an ioredis client you own (it opens a duplicate to subscribe). */
-export type RedisPubSubOptions = ({ url: string; options?: RedisOptions } | { client: Redis }) & {
+export type RedisPubSubOptions = RedisConnection & {
   /** Prefix of every channel and stream key, so several apps can share one Redis. Default `rivet:`. */
   prefix?: string;
   /** How many messages each channel's history stream keeps, about (`XADD MAXLEN ~`). Default 1000. */
@@ -50,19 +51,7 @@ export class RedisPubSub implements PubSub {
       throw new RivetError('RIVET_PUBSUB_INVALID', `RedisPubSub: historySize is ${String(options.historySize)}.\n  Fix: give a whole number of messages of at least 1, e.g. 1000.`);
     }
     this.onError = options.onError;
-    if ('client' in options) {
-      this.client = options.client;
-      this.#owned = false;
-    } else {
-      let IORedis: typeof import('ioredis').default;
-      try {
-        IORedis = (require('ioredis') as typeof import('ioredis')).default;
-      } catch (err) {
-        throw new RivetError('RIVET_PUBSUB_REDIS_MISSING', 'RedisPubSub needs the "ioredis" package, which is not installed.\n  Fix: npm install ioredis', { cause: err });
-      }
-      this.client = new IORedis(options.url, { maxRetriesPerRequest: 2, ...options.options });
-      this.#owned = true;
-    }
+    ({ client: this.client, owned: this.#owned } = connectRedis(options, 'RedisPubSub', 'RIVET_PUBSUB_REDIS_MISSING'));
     // Subscriber mode takes the whole connection: a second one, which resubscribes by itself after a reconnect. No
     // ready check on it: that check is an INFO, which Redis refuses on a connection in subscriber mode, and ioredis
     // sent it after a subscription made while the connection was still coming up ("Connection in subscriber mode").

@@ -1,10 +1,10 @@
-import type { Redis, RedisOptions } from 'ioredis';
-import { RivetError } from '../errors/rivet-error';
+import type { Redis } from 'ioredis';
 import type { Rate, RateDecision } from './gcra';
+import { connectRedis, type RedisConnection } from './redis-connection';
 import type { Store } from './store';
 
 /** How `RedisStore` connects: a URL (it owns the connection) or an ioredis client you own. */
-export type RedisStoreOptions = ({ url: string; options?: RedisOptions } | { client: Redis }) & {
+export type RedisStoreOptions = RedisConnection & {
   /** Prefix for every key, so several apps can share one Redis. Default `rivet:`. */
   prefix?: string;
 };
@@ -46,19 +46,7 @@ export class RedisStore implements Store {
 
   constructor(options: RedisStoreOptions) {
     this.#prefix = options.prefix ?? 'rivet:';
-    if ('client' in options) {
-      this.client = options.client;
-      this.#owned = false;
-    } else {
-      let IORedis: typeof import('ioredis').default;
-      try {
-        IORedis = (require('ioredis') as typeof import('ioredis')).default;
-      } catch (err) {
-        throw new RivetError('RIVET_STORE_REDIS_MISSING', 'RedisStore needs the "ioredis" package, which is not installed.\n  Fix: npm install ioredis', { cause: err });
-      }
-      this.client = new IORedis(options.url, { lazyConnect: false, maxRetriesPerRequest: 2, ...options.options });
-      this.#owned = true;
-    }
+    ({ client: this.client, owned: this.#owned } = connectRedis(options, 'RedisStore', 'RIVET_STORE_REDIS_MISSING'));
   }
 
   async get(key: string): Promise<string | undefined> {

@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './port';
 
 /**
  * Where PostgreSQL's server programs are: on PATH (this machine links them into /usr/local/bin), or where Debian's
@@ -39,17 +39,6 @@ const asUser = ((): { uid: number; gid: number; name: string } | undefined => {
 })();
 
 const runAs = asUser === undefined ? {} : { uid: asUser.uid, gid: asUser.gid };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** A throwaway PostgreSQL cluster on a free loopback port, trust authentication, user `rivet`. */
 export interface PostgresServer {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './port';
 
 /** Whether redis-server is installed here. In CI it must be (.ci/run installs it): specs fail there rather than skip. */
 export const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
@@ -12,17 +12,6 @@ export const describeRedis = hasRedis ? describe : describe.skip; // skipped onl
 // nothing to close), this root hook still stops it: a running child would keep jest from exiting.
 const running = new Set<ChildProcess>();
 afterAll(() => { for (const child of running) child.kill('SIGKILL'); });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** A real redis-server on a free loopback port, without persistence; `stop()` kills it. */
 export interface RedisServer { url: string; port: number; stop(): Promise<void> }
