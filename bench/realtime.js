@@ -12,6 +12,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const http = require('node:http');
+const { spliceSection } = require('./lib/markdown');
 const net = require('node:net');
 const { fork, spawn, spawnSync } = require('node:child_process');
 const WebSocket = require('ws');
@@ -245,7 +246,7 @@ async function main() {
   fs.writeFileSync(path.join(__dirname, '.build', 'last-realtime.json'), JSON.stringify(result, null, 2));
   const section = render(result);
   process.stdout.write(`${section}\n`);
-  if (OUT !== '-') fs.writeFileSync(OUT, splice(fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '# Benchmark results\n', section));
+  if (OUT !== '-') fs.writeFileSync(OUT, spliceSection(fs.existsSync(OUT) ? fs.readFileSync(OUT, 'utf8') : '# Benchmark results\n', HEADING, section));
 }
 
 const HEADING = '## Realtime';
@@ -274,17 +275,6 @@ function render(r) {
   return lines.join('\n');
 }
 
-function splice(text, section) {
-  const block = `${section.trim()}\n\n`;
-  const at = text.indexOf(`\n${HEADING}\n`);
-  if (at !== -1) {
-    const next = text.indexOf('\n## ', at + HEADING.length + 1);
-    return `${text.slice(0, at + 1)}${block}${next === -1 ? '' : text.slice(next + 1)}`;
-  }
-  const before = text.indexOf('\n## Before/after\n');
-  if (before !== -1) return `${text.slice(0, before + 1)}${block}${text.slice(before + 1)}`;
-  return `${text.trimEnd()}\n\n${block}`;
-}
 
 main().catch((err) => {
   console.error(err);

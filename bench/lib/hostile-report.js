@@ -1,4 +1,5 @@
 'use strict';
+const { spliceSection: splice } = require('./markdown');
 /**
  * The "Hostile bodies" section of bench/RESULTS.md, from the results of bench/lib/hostile.js: issue 15's verdicts,
  * then a table per target. Used by bench/run.js (inside the full report) and bench/hostile.js (which replaces only
@@ -216,20 +217,9 @@ Reproduce: \`node bench/hostile.js\` (~1.5 min; \`--help\` for the options, e.g.
 commit built by \`node bench/tools/build-at.js <sha>\`); re-render from the saved run with \`node bench/hostile.js --report-from bench/.build/last-hostile.json\`.`;
 }
 
-/**
- * Puts `section` (the body under HEADING) into the Markdown `text`: replaces an existing Hostile bodies section, else
- * inserts it before "## Before/after", else appends it. Nothing else of the text changes.
- */
+/** Puts `section` (the body under HEADING) into the Markdown `text` (./markdown.js). */
 function spliceSection(text, section) {
-  const block = `${HEADING}\n\n${section.trim()}\n\n`;
-  const at = text.indexOf(`\n${HEADING}\n`);
-  if (at !== -1) {
-    const next = text.indexOf('\n## ', at + HEADING.length + 1);
-    return `${text.slice(0, at + 1)}${block}${next === -1 ? '' : text.slice(next + 1)}`;
-  }
-  const before = text.indexOf('\n## Before/after\n');
-  if (before !== -1) return `${text.slice(0, before + 1)}${block}${text.slice(before + 1)}`;
-  return `${text.trimEnd()}\n\n${block}`;
+  return splice(text, HEADING, `${HEADING}\n\n${section.trim()}`);
 }
 
 module.exports = { hostileSection, hostileVerdicts, hostileVerdictLines, spliceSection, HEADING };
